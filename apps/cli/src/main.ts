@@ -1,0 +1,67 @@
+import { TokenService } from '@trace/auth';
+import { loadAppConfig } from '@trace/config';
+import { ensureRolesAndDatabase, runMigrations } from '@trace/database';
+import { isRole, Role, ROLES } from '@trace/domain';
+import { Command, InvalidArgumentError } from 'commander';
+import { seedDemo } from './seed-demo';
+
+const program = new Command()
+  .name('npm run cli --')
+  .description('trace-ledger operations: tokens, migrations, demo data')
+  .showHelpAfterError();
+
+const collectRole = (value: string, previous: Role[] = []): Role[] => {
+  if (!isRole(value)) {
+    throw new InvalidArgumentError(`unknown role; one of ${ROLES.join(', ')}`);
+  }
+  return [...previous, value];
+};
+
+program
+  .command('token')
+  .description('print a bearer token for development and tests')
+  .requiredOption('--sub <name>', 'the user (JWT subject)')
+  .requiredOption('--org <code>', 'the organisation the user acts for')
+  .requiredOption('--role <role>', 'a role; repeat for several', collectRole)
+  .option('--ttl <duration>', 'lifetime such as 15m, 8h, 30d')
+  .action((opts: { sub: string; org: string; role: Role[]; ttl?: string }) => {
+    const cfg = loadAppConfig();
+    process.stdout.write(
+      TokenService.issueWith(
+        cfg.auth,
+        { sub: opts.sub, org: opts.org, roles: opts.role },
+        opts.ttl,
+      ) + '\n',
+    );
+  });
+
+program
+  .command('migrate')
+  .description('create the roles and the database if missing, then apply pending migrations')
+  .action(async () => {
+    const cfg = loadAppConfig();
+    await ensureRolesAndDatabase(cfg.database);
+    const applied = await runMigrations(cfg.database);
+    console.log(
+      applied.length
+        ? `Applied ${applied.length} migration(s): ${applied.join(', ')}`
+        : `Database ${cfg.database.database} is up to date`,
+    );
+  });
+
+program
+  .command('seed-demo')
+  .description('load the demo organisations, locations, products and approvals (idempotent)')
+  .action(async () => {
+    const counts = await seedDemo(loadAppConfig().database);
+    console.log(
+      `Demo data loaded: ${Object.entries(counts)
+        .map(([k, n]) => `${n} new ${k}`)
+        .join(', ')}`,
+    );
+  });
+
+program.parseAsync(process.argv).catch((err: Error) => {
+  console.error(`error: ${err.message}`);
+  process.exit(1);
+});

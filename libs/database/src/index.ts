@@ -1,0 +1,5 @@
+export * from './database-bootstrap';
+export * from './database-options';
+export * from './database-roles';
+export * from './database.module';
+export * from './entities';

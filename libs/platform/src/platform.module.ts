@@ -1,0 +1,25 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { AuthModule } from '@trace/auth';
+import { ServiceName, TraceConfigModule } from '@trace/config';
+import { DatabaseModule } from '@trace/database';
+import { HttpPlatformModule } from '@trace/http';
+import { ObservabilityModule } from '@trace/observability';
+import { QueueModule } from '@trace/queue';
+
+/** What every service has: config, database, queue, logs/health/metrics, auth, HTTP rules. */
+@Module({})
+export class PlatformModule {
+  static forService(service: Exclude<ServiceName, 'cli'>): DynamicModule {
+    return {
+      module: PlatformModule,
+      imports: [
+        TraceConfigModule,
+        DatabaseModule,
+        QueueModule,
+        ObservabilityModule.forService(service),
+        AuthModule,
+        HttpPlatformModule,
+      ],
+    };
+  }
+}

@@ -1,0 +1,5 @@
+export * from './job-options';
+export * from './queue-health';
+export * from './queue-names';
+export * from './queue.module';
+export * from './redis-connection';

@@ -1,0 +1,31 @@
+import { BullModule } from '@nestjs/bullmq';
+import { Global, Module } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
+import { AppConfig, appConfig } from '@trace/config';
+import { DEFAULT_JOB_OPTIONS } from './job-options';
+import { QueueHealthIndicator } from './queue-health';
+import { LEDGER_QUEUE } from './queue-names';
+import { redisConnectionOptions } from './redis-connection';
+
+/**
+ * BullMQ connection, prefix and job defaults in one place. @nestjs/bullmq closes queues and
+ * workers when the application shuts down (enableShutdownHooks is set at bootstrap).
+ */
+@Global()
+@Module({
+  imports: [
+    TerminusModule,
+    BullModule.forRootAsync({
+      inject: [appConfig.KEY],
+      useFactory: (cfg: AppConfig) => ({
+        connection: redisConnectionOptions(cfg.redis),
+        prefix: cfg.redis.prefix,
+        defaultJobOptions: DEFAULT_JOB_OPTIONS,
+      }),
+    }),
+    BullModule.registerQueue({ name: LEDGER_QUEUE }),
+  ],
+  providers: [QueueHealthIndicator],
+  exports: [BullModule, QueueHealthIndicator],
+})
+export class QueueModule {}
