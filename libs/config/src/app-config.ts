@@ -41,6 +41,10 @@ export interface LedgerConfig {
   /** Unset in development until the ledger generates its dev key into secretsFile. */
   signingKey?: string;
   secretsFile: string;
+  batchMaxEvents: number;
+  batchMaxWaitMs: number;
+  workerConcurrency: number;
+  checkpointIntervalMs: number;
 }
 
 export interface AppConfig {
@@ -93,6 +97,10 @@ export function loadAppConfig(env: Record<string, unknown> = process.env): AppCo
       origin: v.LEDGER_ORIGIN,
       signingKey: v.LEDGER_SIGNING_KEY,
       secretsFile: v.SECRETS_FILE,
+      batchMaxEvents: v.LEDGER_BATCH_MAX_EVENTS,
+      batchMaxWaitMs: v.LEDGER_BATCH_MAX_WAIT_MS,
+      workerConcurrency: v.LEDGER_WORKER_CONCURRENCY,
+      checkpointIntervalMs: v.LEDGER_CHECKPOINT_INTERVAL_MS,
     },
   };
 }

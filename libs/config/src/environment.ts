@@ -80,6 +80,15 @@ export class EnvironmentVariables {
   @Matches(/^[^\s+]+$/, { message: 'must be one word without spaces or +' })
   @MaxLength(200)
   LEDGER_ORIGIN = 'trace-ledger.local/lecheng';
+  /** The sequencer commits a batch when it holds this many events… */
+  @Transform(toInt) @IsInt() @Min(1) @Max(10000) LEDGER_BATCH_MAX_EVENTS = 1000;
+  /** …or this long after the first event of the batch arrived. */
+  @Transform(toInt) @IsInt() @Min(0) @Max(5000) LEDGER_BATCH_MAX_WAIT_MS = 10;
+  /** Jobs the sequencer takes from the queue at once (they are batched together). */
+  @Transform(toInt) @IsInt() @Min(1) @Max(5000) LEDGER_WORKER_CONCURRENCY = 200;
+  /** How often a new checkpoint is signed while the log grows. */
+  @Transform(toInt) @IsInt() @Min(100) @Max(3_600_000) LEDGER_CHECKPOINT_INTERVAL_MS = 1000;
+
   /** Ed25519 signing key in Go note format: PRIVATE+KEY+<name>+<keyid>+<base64>. */
   @IsOptional()
   @Matches(/^PRIVATE\+KEY\+/, { message: 'must be a PRIVATE+KEY+… note key' })

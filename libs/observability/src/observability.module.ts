@@ -63,6 +63,8 @@ export class ObservabilityModule {
         }),
       ],
       controllers: [HealthController],
+      // Services declare their own metrics with @willsoto's make*Provider helpers.
+      exports: [PrometheusModule],
     };
   }
 }

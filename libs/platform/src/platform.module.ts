@@ -10,13 +10,15 @@ import { QueueModule } from '@trace/queue';
 @Module({})
 export class PlatformModule {
   static forService(service: Exclude<ServiceName, 'cli'>): DynamicModule {
+    const observability = ObservabilityModule.forService(service);
     return {
       module: PlatformModule,
+      exports: [observability],
       imports: [
         TraceConfigModule,
         DatabaseModule,
         QueueModule,
-        ObservabilityModule.forService(service),
+        observability,
         AuthModule,
         HttpPlatformModule,
       ],

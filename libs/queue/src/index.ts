@@ -3,3 +3,5 @@ export * from './queue-health';
 export * from './queue-names';
 export * from './queue.module';
 export * from './redis-connection';
+export * from './ledger-job';
+export * from './ledger-queue.client';

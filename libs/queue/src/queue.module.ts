@@ -3,6 +3,7 @@ import { Global, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { AppConfig, appConfig } from '@trace/config';
 import { DEFAULT_JOB_OPTIONS } from './job-options';
+import { LedgerQueueClient } from './ledger-queue.client';
 import { QueueHealthIndicator } from './queue-health';
 import { LEDGER_QUEUE } from './queue-names';
 import { redisConnectionOptions } from './redis-connection';
@@ -25,7 +26,7 @@ import { redisConnectionOptions } from './redis-connection';
     }),
     BullModule.registerQueue({ name: LEDGER_QUEUE }),
   ],
-  providers: [QueueHealthIndicator],
-  exports: [BullModule, QueueHealthIndicator],
+  providers: [QueueHealthIndicator, LedgerQueueClient],
+  exports: [BullModule, QueueHealthIndicator, LedgerQueueClient],
 })
 export class QueueModule {}

@@ -1,4 +1,6 @@
 import { MasterData1795392000000 } from './1795392000000-master-data';
+import { Ledger1795392100000 } from './1795392100000-ledger';
+import { Projections1795392200000 } from './1795392200000-projections';
 
 /** In order; each migration is reviewed SQL. */
-export const MIGRATIONS = [MasterData1795392000000];
+export const MIGRATIONS = [MasterData1795392000000, Ledger1795392100000, Projections1795392200000];

@@ -1,0 +1,37 @@
+import { parseIsoDate, validateApprovalTerms } from './approval-terms';
+
+const ok = {
+  quantity: 10,
+  validFrom: '2026-01-01',
+  validTo: '2026-12-31',
+  indications: ['asthma'],
+};
+
+describe('validateApprovalTerms', () => {
+  it('accepts sane terms, including a one-day window', () => {
+    expect(validateApprovalTerms(ok)).toBeNull();
+    expect(validateApprovalTerms({ ...ok, validTo: ok.validFrom })).toBeNull();
+  });
+
+  it.each([
+    [{ quantity: 0 }, /positive/],
+    [{ quantity: 1.5 }, /positive/],
+    [{ quantity: 100_001 }, /small amount/],
+    [{ validFrom: '2026-12-31', validTo: '2026-01-01' }, /not be after/],
+    [{ validTo: '2026-02-30' }, /real dates/],
+    [{ validTo: '2036-01-01' }, /validity window/],
+    [{ indications: [] }, /indication/],
+    [{ indications: ['  '] }, /indication/],
+    [{ indications: ['Asthma', 'asthma'] }, /twice/],
+  ])('refuses %j', (change, detail) => {
+    const refusal = validateApprovalTerms({ ...ok, ...change });
+    expect(refusal?.code).toBe('VALIDATION_FAILED');
+    expect(refusal?.detail).toMatch(detail);
+  });
+
+  it('parses only real calendar dates', () => {
+    expect(parseIsoDate('2024-02-29')).not.toBeNull();
+    expect(parseIsoDate('2025-02-29')).toBeNull();
+    expect(parseIsoDate('2025-1-01')).toBeNull();
+  });
+});

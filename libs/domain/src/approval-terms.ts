@@ -1,0 +1,66 @@
+import type { ErrorCode } from './error-codes';
+
+export interface ApprovalTerms {
+  quantity: number;
+  validFrom: string;
+  validTo: string;
+  indications: string[];
+}
+
+export interface RuleRefusal {
+  code: ErrorCode;
+  detail: string;
+}
+
+/** "Small amount" for urgent clinical use [design]: one approval covers at most this many units. */
+export const MAX_APPROVAL_QUANTITY = 100_000;
+/** Approvals are renewed at least every five years [design]. */
+export const MAX_APPROVAL_VALIDITY_DAYS = 5 * 366;
+
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** A real calendar date 'YYYY-MM-DD' as UTC milliseconds, or null. */
+export function parseIsoDate(value: string): number | null {
+  const m = DATE.exec(value);
+  if (!m) return null;
+  const ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+  return new Date(ms).toISOString().slice(0, 10) === value ? ms : null;
+}
+
+/** Sanity of an approval's terms as the regulator issues it; null when acceptable. */
+export function validateApprovalTerms(terms: ApprovalTerms): RuleRefusal | null {
+  if (!Number.isInteger(terms.quantity) || terms.quantity < 1) {
+    return { code: 'VALIDATION_FAILED', detail: 'quantity must be a positive whole number' };
+  }
+  if (terms.quantity > MAX_APPROVAL_QUANTITY) {
+    return {
+      code: 'VALIDATION_FAILED',
+      detail: `quantity ${terms.quantity} exceeds ${MAX_APPROVAL_QUANTITY}, not a small amount for urgent use`,
+    };
+  }
+  const from = parseIsoDate(terms.validFrom);
+  const to = parseIsoDate(terms.validTo);
+  if (from === null || to === null) {
+    return {
+      code: 'VALIDATION_FAILED',
+      detail: 'validFrom and validTo must be real dates YYYY-MM-DD',
+    };
+  }
+  if (from > to) {
+    return { code: 'VALIDATION_FAILED', detail: 'validFrom must not be after validTo' };
+  }
+  if ((to - from) / 86_400_000 > MAX_APPROVAL_VALIDITY_DAYS) {
+    return {
+      code: 'VALIDATION_FAILED',
+      detail: `the validity window exceeds ${MAX_APPROVAL_VALIDITY_DAYS} days`,
+    };
+  }
+  const indications = terms.indications.map((i) => i.trim());
+  if (indications.length === 0 || indications.some((i) => i.length === 0)) {
+    return { code: 'VALIDATION_FAILED', detail: 'name at least one approved indication' };
+  }
+  if (new Set(indications.map((i) => i.toLowerCase())).size !== indications.length) {
+    return { code: 'VALIDATION_FAILED', detail: 'an indication is listed twice' };
+  }
+  return null;
+}

@@ -1,0 +1,3 @@
+export * from './error-codes';
+export * from './organisation-roles';
+export * from './approval-terms';

@@ -1,0 +1,79 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { Job, Queue, QueueEvents } from 'bullmq';
+import { jobIdFor } from './job-options';
+import type { LedgerEventInput, LedgerJobData, LedgerJobResult } from './ledger-job';
+import { LEDGER_QUEUE } from './queue-names';
+
+export class LedgerTimeoutError extends Error {
+  constructor(readonly jobId: string) {
+    super('The ledger did not confirm in time');
+  }
+}
+
+/** Events a job may carry: large enough to batch, small enough for one transaction. */
+export const MAX_EVENTS_PER_JOB = 1000;
+
+/**
+ * How producers hand events to the sequencer: many events per job, many jobs per Redis round
+ * trip, and — for callers that must answer with the verdict (dispensing) — a bounded wait.
+ */
+@Injectable()
+export class LedgerQueueClient implements OnApplicationShutdown {
+  private events: QueueEvents | null = null;
+
+  constructor(@InjectQueue(LEDGER_QUEUE) private readonly queue: Queue<LedgerJobData>) {}
+
+  /**
+   * Enqueues events in jobs of at most MAX_EVENTS_PER_JOB, with one addBulk. The job id is
+   * derived from the first event id so that a retried submission is deduplicated by BullMQ
+   * while the job lives; the sequencer's unique event id covers the rest.
+   */
+  async submit(events: LedgerEventInput[]): Promise<Job<LedgerJobData>[]> {
+    if (events.length === 0) return [];
+    const jobs = [];
+    for (let i = 0; i < events.length; i += MAX_EVENTS_PER_JOB) {
+      const chunk = events.slice(i, i + MAX_EVENTS_PER_JOB);
+      jobs.push({
+        name: chunk[0].action,
+        data: { events: chunk },
+        opts: { jobId: jobIdFor(`${chunk[0].eventId}#${chunk.length}`) },
+      });
+    }
+    return this.queue.addBulk(jobs);
+  }
+
+  /** Enqueues and waits for the sequencer's verdicts (committed), or throws LedgerTimeoutError. */
+  async submitAndWait(events: LedgerEventInput[], timeoutMs: number): Promise<LedgerJobResult> {
+    const queueEvents = await this.queueEvents();
+    const jobs = await this.submit(events);
+    try {
+      const results = await Promise.all(
+        jobs.map(
+          (job) => job.waitUntilFinished(queueEvents, timeoutMs) as Promise<LedgerJobResult>,
+        ),
+      );
+      return results.flat();
+    } catch (err) {
+      if (/timed out/i.test((err as Error).message)) {
+        throw new LedgerTimeoutError(jobs[0].id ?? '');
+      }
+      throw err;
+    }
+  }
+
+  private async queueEvents(): Promise<QueueEvents> {
+    if (!this.events) {
+      this.events = new QueueEvents(LEDGER_QUEUE, {
+        connection: this.queue.opts.connection,
+        prefix: this.queue.opts.prefix,
+      });
+      await this.events.waitUntilReady();
+    }
+    return this.events;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.events?.close();
+  }
+}
