@@ -1,0 +1,93 @@
+/**
+ * RFC 8785 JSON Canonicalization Scheme. Values are validated first and anything JCS cannot
+ * represent faithfully is refused (common JCS libraries silently drop `undefined`, call
+ * `toJSON` on dates and round integers beyond 2^53): entry bytes must mean exactly what was
+ * intended, because they are hashed and kept forever.
+ */
+export class CanonicalJsonError extends Error {}
+
+export function canonicalize(value: unknown): string {
+  return serialize(value, '$');
+}
+
+export function canonicalBytes(value: unknown): Buffer {
+  return Buffer.from(canonicalize(value), 'utf8');
+}
+
+function serialize(value: unknown, path: string): string {
+  if (value === null) return 'null';
+  switch (typeof value) {
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'number':
+      return serializeNumber(value, path);
+    case 'string':
+      return serializeString(value, path);
+    case 'object':
+      break;
+    default:
+      throw new CanonicalJsonError(`${path}: ${typeof value} has no JSON form`);
+  }
+  if (Array.isArray(value)) {
+    const items: string[] = [];
+    for (let i = 0; i < value.length; i++) {
+      if (!(i in value)) throw new CanonicalJsonError(`${path}[${i}]: sparse array`);
+      items.push(serialize(value[i], `${path}[${i}]`));
+    }
+    return `[${items.join(',')}]`;
+  }
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) {
+    throw new CanonicalJsonError(`${path}: only plain objects (got ${proto?.constructor?.name})`);
+  }
+  const object = value as Record<string, unknown>;
+  // JCS sorts by UTF-16 code units, which is what JavaScript's default sort compares.
+  const keys = Object.keys(object).sort();
+  const members: string[] = [];
+  for (const key of keys) {
+    members.push(`${serializeString(key, path)}:${serialize(object[key], `${path}.${key}`)}`);
+  }
+  return `{${members.join(',')}}`;
+}
+
+function serializeNumber(n: number, path: string): string {
+  if (!Number.isFinite(n)) throw new CanonicalJsonError(`${path}: ${n} is not a JSON number`);
+  if (Number.isInteger(n) && !Number.isSafeInteger(n)) {
+    throw new CanonicalJsonError(`${path}: integer ${n} is beyond 2^53 and would lose precision`);
+  }
+  // ECMAScript Number-to-String is exactly the JCS number form (RFC 8785 §3.2.2.3); -0 → "0".
+  return Object.is(n, -0) ? '0' : String(n);
+}
+
+const ESCAPES: Record<string, string> = {
+  '"': '\\"',
+  '\\': '\\\\',
+  '\b': '\\b',
+  '\f': '\\f',
+  '\n': '\\n',
+  '\r': '\\r',
+  '\t': '\\t',
+};
+
+function serializeString(s: string, path: string): string {
+  let out = '"';
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const next = s.charCodeAt(i + 1);
+      if (!(next >= 0xdc00 && next <= 0xdfff)) {
+        throw new CanonicalJsonError(`${path}: lone surrogate in string`);
+      }
+      out += s[i] + s[i + 1];
+      i++;
+      continue;
+    }
+    if (c >= 0xdc00 && c <= 0xdfff)
+      throw new CanonicalJsonError(`${path}: lone surrogate in string`);
+    const ch = s[i];
+    if (ESCAPES[ch]) out += ESCAPES[ch];
+    else if (c < 0x20) out += `\\u${c.toString(16).padStart(4, '0')}`;
+    else out += ch;
+  }
+  return `${out}"`;
+}
