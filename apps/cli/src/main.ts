@@ -3,6 +3,7 @@ import { loadAppConfig } from '@trace/config';
 import { ensureRolesAndDatabase, runMigrations } from '@trace/database';
 import { isRole, Role, ROLES } from '@trace/domain';
 import { Command, InvalidArgumentError } from 'commander';
+import { verifyCommand, verifyReceiptCommand } from './ledger-commands';
 import { seedDemo } from './seed-demo';
 
 const program = new Command()
@@ -59,6 +60,24 @@ program
         .map(([k, n]) => `${n} new ${k}`)
         .join(', ')}`,
     );
+  });
+
+program
+  .command('verify')
+  .description('audit the whole stored ledger offline; names the first bad entry')
+  .option('--key <vkey>', 'verification key (default: the configured log key)')
+  .action(async (opts: { key?: string }) => {
+    process.exitCode = await verifyCommand(loadAppConfig(), opts);
+  });
+
+program
+  .command('verify-receipt')
+  .description('check a receipt offline against a verification key (no database)')
+  .argument('<file>', 'receipt: JSON, or tlog-proof@v1 text with --entry')
+  .requiredOption('--key <vkey>', 'verification key <name>+<keyid>+<base64>')
+  .option('--entry <file>', 'the entry bytes, for a text receipt')
+  .action((file: string, opts: { key: string; entry?: string }) => {
+    process.exitCode = verifyReceiptCommand(file, opts);
   });
 
 program.parseAsync(process.argv).catch((err: Error) => {

@@ -65,13 +65,14 @@ describe('RFC 9162 tree hashing: the standard 8 leaves', () => {
 });
 
 describe('transparency-dev probes (negatives included)', () => {
-  const p = probes as any;
+  const p = probes as { inclusion: any[]; consistency: any[] };
+  const cases = (list: any[]): [string, any][] => list.map((x) => [x.file, x]);
   it('has 98 inclusion and 98 consistency probes', () => {
     expect(p.inclusion).toHaveLength(98);
     expect(p.consistency).toHaveLength(98);
   });
 
-  it.each(p.inclusion.map((x: any) => [x.file, x]))('inclusion %s', (_file, x: any) => {
+  it.each(cases(p.inclusion))('inclusion %s', (_file, x) => {
     const ok = verifyInclusion(
       hex(x.leaf_hash),
       x.leaf_index,
@@ -82,7 +83,7 @@ describe('transparency-dev probes (negatives included)', () => {
     expect(ok).toBe(!x.want_error);
   });
 
-  it.each(p.consistency.map((x: any) => [x.file, x]))('consistency %s', (_file, x: any) => {
+  it.each(cases(p.consistency))('consistency %s', (_file, x) => {
     const ok = verifyConsistency(x.size1, x.size2, x.path.map(hex), hex(x.root1), hex(x.root2));
     expect(ok).toBe(!x.want_error);
   });

@@ -25,6 +25,7 @@ export class Projections1795392200000 implements MigrationInterface {
         declaration_no text,
         approval_no text,
         shipment_id text,
+        destination_org text,
         patient_ref text,
         prescription_id text,
         dispensed_at timestamptz,

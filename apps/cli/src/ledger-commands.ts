@@ -1,0 +1,70 @@
+import { AppConfig } from '@trace/config';
+import { buildDataSourceOptions } from '@trace/database';
+import { parseVerifierKey, verifyReceipt, verifyReceiptJson } from '@trace/ledger';
+import { auditLedger, loadLedgerSigner } from '@trace/ledger-store';
+import { SingleBar, Presets } from 'cli-progress';
+import { readFileSync } from 'node:fs';
+import { DataSource } from 'typeorm';
+
+/** `cli verify`: the full offline audit of the stored log. Exit code 1 on any problem. */
+export async function verifyCommand(cfg: AppConfig, opts: { key?: string }): Promise<number> {
+  const vkey = opts.key ?? loadLedgerSigner(cfg.ledger).verifierKey;
+  const ds = new DataSource(buildDataSourceOptions(cfg.database, 'app', 'trace-ledger-verify'));
+  await ds.initialize();
+  const bar = new SingleBar(
+    { format: 'verifying {bar} {value}/{total} entries  {eta_formatted} left', hideCursor: true },
+    Presets.shades_classic,
+  );
+  const started = Date.now();
+  let barStarted = false;
+  try {
+    const report = await auditLedger(ds, [parseVerifierKey(vkey)], (done, total) => {
+      if (!barStarted && process.stderr.isTTY) {
+        bar.start(total, 0);
+        barStarted = true;
+      }
+      if (barStarted) bar.update(done);
+    });
+    if (barStarted) bar.stop();
+    const seconds = (Date.now() - started) / 1000;
+    if (report.ok) {
+      console.log(
+        `OK: ${report.entries} entries and ${report.checkpoints} checkpoints verified in ${seconds.toFixed(1)} s (${Math.round(report.entries / Math.max(seconds, 0.001))} entries/s); root ${report.root}`,
+      );
+      return 0;
+    }
+    console.log(`FAILED at entry ${report.firstProblem!.index}: ${report.firstProblem!.problem}`);
+    return 1;
+  } finally {
+    if (barStarted) bar.stop();
+    await ds.destroy();
+  }
+}
+
+/**
+ * `cli verify-receipt <file> --key <vkey>`: no database. The file is the JSON receipt of
+ * GET /v1/ledger/entries/{i}/receipt, or the tlog-proof@v1 text with --entry <file>.
+ */
+export function verifyReceiptCommand(file: string, opts: { key: string; entry?: string }): number {
+  const verifiers = [parseVerifierKey(opts.key)];
+  const text = readFileSync(file, 'utf8');
+  try {
+    let index: number;
+    if (text.trimStart().startsWith('{')) {
+      index = verifyReceiptJson(JSON.parse(text), verifiers).index;
+    } else {
+      if (!opts.entry)
+        throw new Error('a tlog-proof text receipt needs --entry <file with the entry bytes>');
+      index = verifyReceipt({
+        receiptText: text,
+        entryBytes: readFileSync(opts.entry),
+        verifiers,
+      }).index;
+    }
+    console.log(`OK: entry ${index} is in the log signed by ${opts.key.split('+')[0]}`);
+    return 0;
+  } catch (err) {
+    console.log(`FAILED: ${(err as Error).message}`);
+    return 1;
+  }
+}

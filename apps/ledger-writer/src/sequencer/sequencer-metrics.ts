@@ -1,0 +1,53 @@
+import { Injectable } from '@nestjs/common';
+import {
+  InjectMetric,
+  makeCounterProvider,
+  makeGaugeProvider,
+  makeHistogramProvider,
+} from '@willsoto/nestjs-prometheus';
+import type { Counter, Gauge, Histogram } from 'prom-client';
+
+export const SEQUENCER_METRIC_PROVIDERS = [
+  makeHistogramProvider({
+    name: 'ledger_batch_seconds',
+    help: 'Time to sequence and commit one batch',
+    buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+  }),
+  makeHistogramProvider({
+    name: 'ledger_batch_events',
+    help: 'Events per committed batch',
+    buckets: [1, 10, 50, 100, 250, 500, 1000, 2500],
+  }),
+  makeCounterProvider({
+    name: 'ledger_events_total',
+    help: 'Events sequenced (accepted or refused)',
+  }),
+  makeCounterProvider({ name: 'ledger_batch_failures_total', help: 'Batches rolled back' }),
+  makeGaugeProvider({ name: 'ledger_leader', help: '1 when this instance holds the leader lock' }),
+];
+
+@Injectable()
+export class SequencerMetrics {
+  constructor(
+    @InjectMetric('ledger_batch_seconds') private readonly seconds: Histogram,
+    @InjectMetric('ledger_batch_events') private readonly size: Histogram,
+    @InjectMetric('ledger_events_total') private readonly events: Counter,
+    @InjectMetric('ledger_batch_failures_total') private readonly failures: Counter,
+    @InjectMetric('ledger_leader') readonly leader: Gauge,
+  ) {}
+
+  async timeBatch<T>(count: number, work: () => Promise<T>): Promise<T> {
+    const end = this.seconds.startTimer();
+    try {
+      const result = await work();
+      this.size.observe(count);
+      this.events.inc(count);
+      return result;
+    } catch (err) {
+      this.failures.inc();
+      throw err;
+    } finally {
+      end();
+    }
+  }
+}

@@ -1,0 +1,105 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+} from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { AppConfig, appConfig } from '@trace/config';
+import { DomainUnitEventEvaluator, LedgerSequencer, SqlExecutor } from '@trace/ledger-store';
+import {
+  LEDGER_QUEUE,
+  LedgerEventInput,
+  LedgerJobData,
+  LedgerJobResult,
+  LedgerVerdict,
+  redisConnectionOptions,
+} from '@trace/queue';
+import { Job, Worker } from 'bullmq';
+import { DataSource } from 'typeorm';
+import { CheckpointSignerService } from '../checkpoints/checkpoint-signer.service';
+import { BatchCollector } from './batch-collector';
+import { LeaderLock } from './leader-lock';
+import { SequencerMetrics } from './sequencer-metrics';
+
+/**
+ * The ledger-writer's life: wait for the leader lock, then consume the ledger queue with many
+ * jobs in flight, funnel their events into batches and sequence each batch in one
+ * transaction. A job completes (with its verdicts) only after its batch committed.
+ */
+@Injectable()
+export class SequencerWorkerService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(SequencerWorkerService.name);
+  private readonly lock: LeaderLock;
+  private readonly sequencer: LedgerSequencer;
+  private readonly collector: BatchCollector<LedgerEventInput, LedgerVerdict>;
+  private worker: Worker<LedgerJobData, LedgerJobResult> | null = null;
+  private leading = false;
+
+  constructor(
+    @Inject(appConfig.KEY) private readonly cfg: AppConfig,
+    @InjectDataSource() dataSource: DataSource,
+    private readonly metrics: SequencerMetrics,
+    private readonly checkpoints: CheckpointSignerService,
+  ) {
+    this.lock = new LeaderLock(cfg.database, (err) => this.lostLeadership(err));
+    this.sequencer = new LedgerSequencer(
+      (work) => dataSource.transaction((manager) => work(manager as unknown as SqlExecutor)),
+      new DomainUnitEventEvaluator(),
+    );
+    this.collector = new BatchCollector(
+      cfg.ledger.batchMaxEvents,
+      cfg.ledger.batchMaxWaitMs,
+      (events) => this.metrics.timeBatch(events.length, () => this.sequencer.sequence(events)),
+    );
+  }
+
+  get isLeader(): boolean {
+    return this.leading;
+  }
+
+  onApplicationBootstrap(): void {
+    // Not awaited: a standby keeps answering health checks while it waits for the lock.
+    void this.lead();
+  }
+
+  private async lead() {
+    if (!(await this.lock.acquire())) return;
+    this.leading = true;
+    this.metrics.leader.set(1);
+    this.checkpoints.start();
+    this.worker = new Worker<LedgerJobData, LedgerJobResult>(
+      LEDGER_QUEUE,
+      (job: Job<LedgerJobData>) => this.collector.add(job.data.events ?? []),
+      {
+        connection: redisConnectionOptions(this.cfg.redis),
+        prefix: this.cfg.redis.prefix,
+        concurrency: this.cfg.ledger.workerConcurrency,
+        // After a crash (kill -9) the dead leader's jobs are picked up again once their locks
+        // lapse: keep that short. Re-running a job is harmless (unique event ids), so a job
+        // may stall many times without being failed.
+        lockDuration: 15_000,
+        stalledInterval: 5_000,
+        maxStalledCount: 1000,
+      },
+    );
+    this.worker.on('failed', (job, err) =>
+      this.logger.warn(`job ${job?.id} failed (attempt ${job?.attemptsMade}): ${err.message}`),
+    );
+    this.worker.on('error', (err) => this.logger.error(`worker: ${err.message}`));
+  }
+
+  /** Losing the lock session means another instance may lead: stop at once, crash-only. */
+  private lostLeadership(err: Error) {
+    if (!this.leading) return;
+    this.logger.error(`leader lock lost (${err.message}); exiting so a supervisor restarts us`);
+    process.exit(1);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.worker?.close();
+    await this.collector.drain();
+    await this.lock.release();
+  }
+}

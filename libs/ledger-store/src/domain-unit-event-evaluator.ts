@@ -1,0 +1,88 @@
+import { applyUnitAction, isUnitAction, UnitSnapshot, UnitState } from '@trace/domain';
+import type { EvaluableEvent, EvaluationOutcome, UnitEventEvaluator } from './unit-event-evaluator';
+import { unitKey, UnitRow } from './unit-projection-store';
+
+const str = (v: unknown): string | undefined =>
+  typeof v === 'string' && v.length > 0 ? v : undefined;
+
+/**
+ * The domain's unit state machine applied to every pack an event names. An event is atomic:
+ * if one pack is refused, the event is refused (and recorded as an alert) as a whole.
+ */
+export class DomainUnitEventEvaluator implements UnitEventEvaluator {
+  evaluate(
+    event: EvaluableEvent,
+    units: ReadonlyMap<string, UnitRow>,
+    index: number,
+    recordTime: string,
+  ): EvaluationOutcome {
+    if (!isUnitAction(event.action)) {
+      return {
+        accepted: false,
+        code: 'INVALID_STATE_TRANSITION',
+        detail: `unknown action ${event.action}`,
+      };
+    }
+    if (event.units.length === 0) {
+      return { accepted: false, code: 'UNKNOWN_SERIAL', detail: 'the event names no pack' };
+    }
+    const context = event.context ?? {};
+    const updates: UnitRow[] = [];
+    const seen = new Set<string>();
+    for (const ref of event.units) {
+      const key = unitKey(ref.gtin, ref.serial);
+      if (seen.has(key)) {
+        return {
+          accepted: false,
+          code: 'DUPLICATE_CODE_USE',
+          detail: `${ref.gtin}/${ref.serial} is named twice`,
+        };
+      }
+      seen.add(key);
+      const current = units.get(key);
+      const result = applyUnitAction(current ? toSnapshot(current) : undefined, {
+        action: event.action,
+        eventTime: event.eventTime,
+        actor: event.actor,
+        scanned: { lot: ref.lot, expiry: ref.expiry },
+        refs: event.refs,
+        context: {
+          locationCode: str(context.locationCode),
+          destinationOrg: str(context.destinationOrg),
+          patientRef: str(context.patientRef),
+          reason: str(context.reason),
+          parent: str(context.parent),
+        },
+      });
+      if (!result.ok) {
+        const detail =
+          event.units.length > 1 ? `${ref.gtin}/${ref.serial}: ${result.detail}` : result.detail;
+        return { accepted: false, code: result.code, detail };
+      }
+      if (event.action === 'ANNOUNCE' && (!ref.lot || !ref.expiry)) {
+        return {
+          accepted: false,
+          code: 'UNKNOWN_LOT',
+          detail: 'an announced pack needs its lot and expiry',
+        };
+      }
+      updates.push({
+        ...result.next,
+        gtin: ref.gtin,
+        serial: ref.serial,
+        lastIndex: index,
+        updatedAt: recordTime,
+      });
+    }
+    return { accepted: true, updates };
+  }
+}
+
+function toSnapshot(row: UnitRow): UnitSnapshot {
+  const { lastIndex: _i, updatedAt: _u, ...rest } = row;
+  return {
+    ...rest,
+    state: row.state as UnitState,
+    previousState: row.previousState as UnitState | null,
+  };
+}

@@ -1,0 +1,217 @@
+import { CompactRange, canonicalBytes, leafHash } from '@trace/ledger';
+import type { LedgerEventInput, LedgerVerdict } from '@trace/queue';
+import { findSequenced, insertEntries, LedgerEntryRow } from './entry-appender';
+import { LEDGER_ENVELOPE_VERSION, LedgerEnvelope, withoutUndefined } from './ledger-envelope';
+import type { SqlExecutor } from './sql-executor';
+import { TileWriter } from './tile-writer';
+import { readTreeState, writeTreeState } from './tree-state';
+import type { UnitEventEvaluator } from './unit-event-evaluator';
+import {
+  applyStockDeltas,
+  insertUnitEvents,
+  loadUnits,
+  StockDelta,
+  unitKey,
+  UnitRow,
+  upsertUnits,
+} from './unit-projection-store';
+
+/** Runs `work` in one database transaction (TypeORM DataSource.transaction, pg BEGIN/COMMIT…). */
+export type TransactionRunner = <T>(work: (db: SqlExecutor) => Promise<T>) => Promise<T>;
+
+interface TreeMemory {
+  range: CompactRange;
+  tiles: TileWriter;
+}
+
+/**
+ * The single writer of the log. One call = one transaction: lock the tree state, drop events
+ * already sequenced (redelivery), decide each event in order against the units' current state
+ * (later events in the batch see earlier ones' effects), append an entry per accepted event
+ * and an alert entry per refused one, update the projections, extend the tree, commit.
+ * Verdicts are returned only after the commit.
+ */
+export class LedgerSequencer {
+  private memory: TreeMemory | null = null;
+
+  constructor(
+    private readonly transaction: TransactionRunner,
+    private readonly evaluator: UnitEventEvaluator,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  async sequence(events: LedgerEventInput[]): Promise<LedgerVerdict[]> {
+    try {
+      return await this.transaction((db) => this.sequenceIn(db, events));
+    } catch (err) {
+      // Memory may be ahead of what was committed: rebuild it from the database next time.
+      this.memory = null;
+      throw err;
+    }
+  }
+
+  private async sequenceIn(db: SqlExecutor, events: LedgerEventInput[]): Promise<LedgerVerdict[]> {
+    const state = await readTreeState(db, true);
+    const memory = await this.treeMemory(db, state.size, state.compactRange);
+
+    const prior = await findSequenced(
+      db,
+      events.map((e) => e.eventId),
+    );
+    const units = await loadUnits(
+      db,
+      events.flatMap((e) => e.units),
+    );
+    const recordTime = this.clock().toISOString();
+    const verdicts: LedgerVerdict[] = [];
+    const byEventId = new Map<string, LedgerVerdict>();
+    const rows: LedgerEntryRow[] = [];
+    const changed = new Map<string, UnitRow>();
+    const before = new Map<string, UnitRow | undefined>();
+    const unitEvents: { gtin: string; serial: string; index: number }[] = [];
+    const approvalUse = new Map<string, number>();
+
+    for (const event of events) {
+      const earlier = byEventId.get(event.eventId) ?? priorVerdict(prior.get(event.eventId));
+      if (earlier) {
+        verdicts.push({ ...earlier, duplicate: true });
+        continue;
+      }
+      const index = state.size + rows.length;
+      const outcome = this.evaluator.evaluate(event, units, index, recordTime);
+      const envelope = withoutUndefined<LedgerEnvelope>({
+        v: LEDGER_ENVELOPE_VERSION,
+        index,
+        type: outcome.accepted ? 'event' : 'alert',
+        eventId: event.eventId,
+        eventTime: event.eventTime,
+        recordTime,
+        action: event.action,
+        actor: { sub: event.actor.sub, org: event.actor.org, roles: [...event.actor.roles] },
+        units: event.units.map((u) => withoutUndefined({ ...u })),
+        containers: event.containers ?? [],
+        refs: withoutUndefined({ ...(event.refs ?? {}) }),
+        context: event.context ?? {},
+        epcis: event.epcis,
+        refusal: outcome.accepted ? undefined : { code: outcome.code, detail: outcome.detail },
+      });
+      const entry = canonicalBytes(envelope);
+      rows.push({
+        index,
+        eventId: event.eventId,
+        entryType: envelope.type,
+        action: event.action,
+        refusalCode: outcome.accepted ? null : outcome.code,
+        eventTime: event.eventTime,
+        recordedAt: recordTime,
+        actorOrg: event.actor.org,
+        entry,
+        leafHash: leafHash(entry),
+      });
+      for (const u of event.units) unitEvents.push({ gtin: u.gtin, serial: u.serial, index });
+      let verdict: LedgerVerdict;
+      if (outcome.accepted) {
+        for (const update of outcome.updates) {
+          const key = unitKey(update.gtin, update.serial);
+          if (!before.has(key)) before.set(key, units.get(key));
+          units.set(key, update);
+          changed.set(key, update);
+        }
+        const approvalNo = event.refs?.approvalNo;
+        if (approvalNo && countsAgainstApproval(event.action)) {
+          approvalUse.set(approvalNo, (approvalUse.get(approvalNo) ?? 0) + event.units.length);
+        }
+        verdict = { eventId: event.eventId, accepted: true, ledgerIndex: index };
+      } else {
+        verdict = {
+          eventId: event.eventId,
+          accepted: false,
+          code: outcome.code,
+          detail: outcome.detail,
+          alertIndex: index,
+        };
+      }
+      byEventId.set(event.eventId, verdict);
+      verdicts.push(verdict);
+    }
+
+    if (rows.length > 0) {
+      await insertEntries(db, rows);
+      await upsertUnits(db, [...changed.values()]);
+      await insertUnitEvents(db, unitEvents);
+      await applyStockDeltas(db, stockDeltas(before, changed));
+      await addApprovalUse(db, approvalUse);
+      const created = rows.flatMap((r) => memory.range.append(r.leafHash));
+      memory.tiles.add(created);
+      await memory.tiles.flush(db);
+      await writeTreeState(db, {
+        size: memory.range.size,
+        root: memory.range.root(),
+        compactRange: memory.range.hashes(),
+      });
+    }
+    return verdicts;
+  }
+
+  private async treeMemory(db: SqlExecutor, size: number, compact: Buffer[]): Promise<TreeMemory> {
+    if (this.memory && this.memory.range.size === size) return this.memory;
+    // First batch, after a failure, or another writer moved the log: load what is committed.
+    this.memory = {
+      range: CompactRange.fromHashes(size, compact),
+      tiles: await TileWriter.load(db, size),
+    };
+    return this.memory;
+  }
+}
+
+function priorVerdict(
+  prior:
+    { eventId: string; index: number; entryType: string; refusalCode: string | null } | undefined,
+): LedgerVerdict | undefined {
+  if (!prior) return undefined;
+  return prior.entryType === 'event'
+    ? { eventId: prior.eventId, accepted: true, ledgerIndex: prior.index }
+    : {
+        eventId: prior.eventId,
+        accepted: false,
+        code: prior.refusalCode ?? 'INVALID_STATE_TRANSITION',
+        detail: `refused earlier; see alert entry ${prior.index}`,
+        alertIndex: prior.index,
+      };
+}
+
+/** A unit released to the hospital counts once towards the approval's quantity. */
+function countsAgainstApproval(action: string): boolean {
+  return action === 'SHIP';
+}
+
+function stockDeltas(
+  before: Map<string, UnitRow | undefined>,
+  after: Map<string, UnitRow>,
+): StockDelta[] {
+  const deltas: StockDelta[] = [];
+  const push = (u: UnitRow, delta: number) =>
+    deltas.push({
+      custodianOrg: u.custodianOrg,
+      locationCode: u.locationCode,
+      gtin: u.gtin,
+      lot: u.lot,
+      state: u.state,
+      delta,
+    });
+  for (const [key, now] of after) {
+    const was = before.get(key);
+    if (was) push(was, -1);
+    push(now, +1);
+  }
+  return deltas;
+}
+
+async function addApprovalUse(db: SqlExecutor, use: Map<string, number>) {
+  if (use.size === 0) return;
+  await db.query(
+    `UPDATE approvals a SET used = a.used + k.n
+       FROM unnest($1::text[], $2::int[]) AS k(approval_no, n) WHERE a.approval_no = k.approval_no`,
+    [[...use.keys()], [...use.values()]],
+  );
+}

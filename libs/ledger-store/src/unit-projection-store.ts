@@ -1,0 +1,208 @@
+import { rowsOf, SqlExecutor } from './sql-executor';
+
+/** A row of the `units` projection (current state of one pack). */
+export interface UnitRow {
+  gtin: string;
+  serial: string;
+  lot: string;
+  expiry: string;
+  state: string;
+  previousState: string | null;
+  custodianOrg: string;
+  locationCode: string | null;
+  parent: string | null;
+  holdReason: string | null;
+  declarationNo: string | null;
+  approvalNo: string | null;
+  shipmentId: string | null;
+  destinationOrg: string | null;
+  patientRef: string | null;
+  prescriptionId: string | null;
+  dispensedAt: string | null;
+  dispensedBy: string | null;
+  lastIndex: number;
+  updatedAt: string;
+}
+
+export const unitKey = (gtin: string, serial: string) => `${gtin}\u0000${serial}`;
+
+const COLUMNS = [
+  ['gtin', 'text'],
+  ['serial', 'text'],
+  ['lot', 'text'],
+  ['expiry', 'date'],
+  ['state', 'text'],
+  ['previous_state', 'text'],
+  ['custodian_org', 'text'],
+  ['location_code', 'text'],
+  ['parent', 'text'],
+  ['hold_reason', 'text'],
+  ['declaration_no', 'text'],
+  ['approval_no', 'text'],
+  ['shipment_id', 'text'],
+  ['destination_org', 'text'],
+  ['patient_ref', 'text'],
+  ['prescription_id', 'text'],
+  ['dispensed_at', 'timestamptz'],
+  ['dispensed_by', 'text'],
+  ['last_index', 'bigint'],
+  ['updated_at', 'timestamptz'],
+] as const;
+
+const FIELD: Record<string, keyof UnitRow> = {
+  gtin: 'gtin',
+  serial: 'serial',
+  lot: 'lot',
+  expiry: 'expiry',
+  state: 'state',
+  previous_state: 'previousState',
+  custodian_org: 'custodianOrg',
+  location_code: 'locationCode',
+  parent: 'parent',
+  hold_reason: 'holdReason',
+  declaration_no: 'declarationNo',
+  approval_no: 'approvalNo',
+  shipment_id: 'shipmentId',
+  destination_org: 'destinationOrg',
+  patient_ref: 'patientRef',
+  prescription_id: 'prescriptionId',
+  dispensed_at: 'dispensedAt',
+  dispensed_by: 'dispensedBy',
+  last_index: 'lastIndex',
+  updated_at: 'updatedAt',
+};
+
+const SELECT_LIST = COLUMNS.map(([c]) =>
+  c === 'expiry'
+    ? `to_char(u.expiry, 'YYYY-MM-DD') AS expiry`
+    : c === 'dispensed_at' || c === 'updated_at'
+      ? `to_char(u.${c} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS ${c}`
+      : `u.${c}`,
+).join(', ');
+
+function fromDb(row: Record<string, unknown>): UnitRow {
+  const out: Record<string, unknown> = {};
+  for (const [column] of COLUMNS) out[FIELD[column]] = row[column];
+  out.lastIndex = Number(row.last_index);
+  return out as unknown as UnitRow;
+}
+
+/** Current state of the named units, in one query. */
+export async function loadUnits(
+  db: SqlExecutor,
+  refs: { gtin: string; serial: string }[],
+): Promise<Map<string, UnitRow>> {
+  const out = new Map<string, UnitRow>();
+  if (refs.length === 0) return out;
+  const rows = await rowsOf<Record<string, unknown>>(
+    db,
+    `SELECT ${SELECT_LIST} FROM units u
+       JOIN unnest($1::text[], $2::text[]) AS k(gtin, serial) ON u.gtin = k.gtin AND u.serial = k.serial`,
+    [refs.map((r) => r.gtin), refs.map((r) => r.serial)],
+  );
+  for (const row of rows) {
+    const unit = fromDb(row);
+    out.set(unitKey(unit.gtin, unit.serial), unit);
+  }
+  return out;
+}
+
+/** Units of the given containers (pallets or cases) and of containers inside them. */
+export async function loadUnitsInContainers(db: SqlExecutor, ssccs: string[]): Promise<UnitRow[]> {
+  if (ssccs.length === 0) return [];
+  const rows = await rowsOf<Record<string, unknown>>(
+    db,
+    `WITH RECURSIVE tree(sscc) AS (
+       SELECT unnest($1::text[])
+       UNION SELECT c.sscc FROM containers c JOIN tree t ON c.parent = t.sscc)
+     SELECT ${SELECT_LIST} FROM units u JOIN tree t ON u.parent = t.sscc`,
+    [ssccs],
+  );
+  return rows.map(fromDb);
+}
+
+/** Inserts or replaces the given units with one statement. */
+export async function upsertUnits(db: SqlExecutor, units: UnitRow[]): Promise<void> {
+  if (units.length === 0) return;
+  const names = COLUMNS.map(([c]) => c);
+  const params = COLUMNS.map(([c]) => units.map((u) => u[FIELD[c]]));
+  const unnest = COLUMNS.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ');
+  await db.query(
+    `INSERT INTO units (${names.join(', ')}) SELECT * FROM unnest(${unnest})
+     ON CONFLICT (gtin, serial) DO UPDATE SET ${names
+       .filter((c) => c !== 'gtin' && c !== 'serial')
+       .map((c) => `${c} = EXCLUDED.${c}`)
+       .join(', ')}`,
+    params,
+  );
+}
+
+export async function insertUnitEvents(
+  db: SqlExecutor,
+  rows: { gtin: string; serial: string; index: number }[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  await db.query(
+    `INSERT INTO unit_events (gtin, serial, idx) SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[])
+     ON CONFLICT DO NOTHING`,
+    [rows.map((r) => r.gtin), rows.map((r) => r.serial), rows.map((r) => r.index)],
+  );
+}
+
+export interface StockDelta {
+  custodianOrg: string;
+  locationCode: string | null;
+  gtin: string;
+  lot: string;
+  state: string;
+  delta: number;
+}
+
+/** Applies summed stock movements; rows that reach zero are removed. */
+export async function applyStockDeltas(db: SqlExecutor, deltas: StockDelta[]): Promise<void> {
+  const summed = new Map<string, StockDelta>();
+  for (const d of deltas) {
+    const key = [d.custodianOrg, d.locationCode ?? '', d.gtin, d.lot, d.state].join('\u0000');
+    const prev = summed.get(key);
+    if (prev) prev.delta += d.delta;
+    else summed.set(key, { ...d });
+  }
+  const rows = [...summed.values()].filter((d) => d.delta !== 0);
+  if (rows.length === 0) return;
+  const keyParams = (list: StockDelta[]) => [
+    list.map((r) => r.custodianOrg),
+    list.map((r) => r.locationCode ?? ''),
+    list.map((r) => r.gtin),
+    list.map((r) => r.lot),
+    list.map((r) => r.state),
+    list.map((r) => r.delta),
+  ];
+  const keys = `unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[])
+       AS k(custodian_org, location_code, gtin, lot, state, delta)`;
+  const match = `s.custodian_org = k.custodian_org AND s.location_code = k.location_code
+       AND s.gtin = k.gtin AND s.lot = k.lot AND s.state = k.state`;
+  // Decrements update existing rows (an INSERT would check units >= 0 on the proposed row).
+  const down = rows.filter((r) => r.delta < 0);
+  if (down.length > 0) {
+    await db.query(
+      `UPDATE stock_counts s SET units = s.units + k.delta FROM ${keys} WHERE ${match}`,
+      keyParams(down),
+    );
+  }
+  const up = rows.filter((r) => r.delta > 0);
+  if (up.length > 0) {
+    await db.query(
+      `INSERT INTO stock_counts AS s (custodian_org, location_code, gtin, lot, state, units)
+       SELECT * FROM ${keys}
+       ON CONFLICT (custodian_org, location_code, gtin, lot, state) DO UPDATE SET units = s.units + EXCLUDED.units`,
+      keyParams(up),
+    );
+  }
+  // Only decremented keys can have reached zero.
+  if (down.length > 0) {
+    await db.query(
+      `DELETE FROM stock_counts s USING ${keys} WHERE s.units = 0 AND ${match}`,
+      keyParams(down),
+    );
+  }
+}
