@@ -1,7 +1,13 @@
 import { AppConfig } from '@trace/config';
 import { buildDataSourceOptions } from '@trace/database';
 import { parseVerifierKey, verifyReceipt, verifyReceiptJson } from '@trace/ledger';
-import { auditLedger, loadLedgerSigner } from '@trace/ledger-store';
+import {
+  auditLedger,
+  DomainUnitEventEvaluator,
+  loadLedgerSigner,
+  rebuildProjections,
+  SqlExecutor,
+} from '@trace/ledger-store';
 import { SingleBar, Presets } from 'cli-progress';
 import { readFileSync } from 'node:fs';
 import { DataSource } from 'typeorm';
@@ -66,5 +72,29 @@ export function verifyReceiptCommand(file: string, opts: { key: string; entry?: 
   } catch (err) {
     console.log(`FAILED: ${(err as Error).message}`);
     return 1;
+  }
+}
+
+/** `cli rebuild-projections`: empty the projections and replay the whole ledger into them. */
+export async function rebuildProjectionsCommand(cfg: AppConfig): Promise<number> {
+  const ds = new DataSource(buildDataSourceOptions(cfg.database, 'app', 'trace-ledger-rebuild'));
+  await ds.initialize();
+  const started = Date.now();
+  try {
+    const report = await rebuildProjections(
+      (work) => ds.transaction((manager) => work(manager as unknown as SqlExecutor)),
+      new DomainUnitEventEvaluator(),
+      (done) => process.stderr.isTTY && process.stderr.write(`\rreplayed ${done} entries`),
+    );
+    if (process.stderr.isTTY) process.stderr.write('\n');
+    console.log(
+      `Projections rebuilt from ${report.entries} entries (${report.events} events, ${report.alerts} alerts) in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
+    return 0;
+  } catch (err) {
+    console.log(`FAILED: ${(err as Error).message}`);
+    return 1;
+  } finally {
+    await ds.destroy();
   }
 }

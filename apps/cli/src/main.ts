@@ -3,7 +3,7 @@ import { loadAppConfig } from '@trace/config';
 import { ensureRolesAndDatabase, runMigrations } from '@trace/database';
 import { isRole, Role, ROLES } from '@trace/domain';
 import { Command, InvalidArgumentError } from 'commander';
-import { verifyCommand, verifyReceiptCommand } from './ledger-commands';
+import { rebuildProjectionsCommand, verifyCommand, verifyReceiptCommand } from './ledger-commands';
 import { seedDemo } from './seed-demo';
 
 const program = new Command()
@@ -78,6 +78,13 @@ program
   .option('--entry <file>', 'the entry bytes, for a text receipt')
   .action((file: string, opts: { key: string; entry?: string }) => {
     process.exitCode = verifyReceiptCommand(file, opts);
+  });
+
+program
+  .command('rebuild-projections')
+  .description('empty the projections (unit state, stock…) and replay the ledger into them')
+  .action(async () => {
+    process.exitCode = await rebuildProjectionsCommand(loadAppConfig());
   });
 
 program.parseAsync(process.argv).catch((err: Error) => {

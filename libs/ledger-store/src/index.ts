@@ -12,3 +12,5 @@ export * from './ledger-reader';
 export * from './ledger-key';
 export * from './ledger-audit';
 export * from './domain-unit-event-evaluator';
+export * from './projection-batch';
+export * from './projection-rebuild';

@@ -6,15 +6,8 @@ import type { SqlExecutor } from './sql-executor';
 import { TileWriter } from './tile-writer';
 import { readTreeState, writeTreeState } from './tree-state';
 import type { UnitEventEvaluator } from './unit-event-evaluator';
-import {
-  applyStockDeltas,
-  insertUnitEvents,
-  loadUnits,
-  StockDelta,
-  unitKey,
-  UnitRow,
-  upsertUnits,
-} from './unit-projection-store';
+import { ProjectionBatch } from './projection-batch';
+import { loadUnits } from './unit-projection-store';
 
 /** Runs `work` in one database transaction (TypeORM DataSource.transaction, pg BEGIN/COMMIT…). */
 export type TransactionRunner = <T>(work: (db: SqlExecutor) => Promise<T>) => Promise<T>;
@@ -66,10 +59,7 @@ export class LedgerSequencer {
     const verdicts: LedgerVerdict[] = [];
     const byEventId = new Map<string, LedgerVerdict>();
     const rows: LedgerEntryRow[] = [];
-    const changed = new Map<string, UnitRow>();
-    const before = new Map<string, UnitRow | undefined>();
-    const unitEvents: { gtin: string; serial: string; index: number }[] = [];
-    const approvalUse = new Map<string, number>();
+    const projections = new ProjectionBatch(units);
 
     for (const event of events) {
       const earlier = byEventId.get(event.eventId) ?? priorVerdict(prior.get(event.eventId));
@@ -108,21 +98,12 @@ export class LedgerSequencer {
         entry,
         leafHash: leafHash(entry),
       });
-      for (const u of event.units) unitEvents.push({ gtin: u.gtin, serial: u.serial, index });
       let verdict: LedgerVerdict;
       if (outcome.accepted) {
-        for (const update of outcome.updates) {
-          const key = unitKey(update.gtin, update.serial);
-          if (!before.has(key)) before.set(key, units.get(key));
-          units.set(key, update);
-          changed.set(key, update);
-        }
-        const approvalNo = event.refs?.approvalNo;
-        if (approvalNo && countsAgainstApproval(event.action)) {
-          approvalUse.set(approvalNo, (approvalUse.get(approvalNo) ?? 0) + event.units.length);
-        }
+        projections.accepted(event, index, outcome.updates);
         verdict = { eventId: event.eventId, accepted: true, ledgerIndex: index };
       } else {
+        projections.refused(event, index);
         verdict = {
           eventId: event.eventId,
           accepted: false,
@@ -137,10 +118,7 @@ export class LedgerSequencer {
 
     if (rows.length > 0) {
       await insertEntries(db, rows);
-      await upsertUnits(db, [...changed.values()]);
-      await insertUnitEvents(db, unitEvents);
-      await applyStockDeltas(db, stockDeltas(before, changed));
-      await addApprovalUse(db, approvalUse);
+      await projections.write(db);
       const created = rows.flatMap((r) => memory.range.append(r.leafHash));
       memory.tiles.add(created);
       await memory.tiles.flush(db);
@@ -178,40 +156,4 @@ function priorVerdict(
         detail: `refused earlier; see alert entry ${prior.index}`,
         alertIndex: prior.index,
       };
-}
-
-/** A unit released to the hospital counts once towards the approval's quantity. */
-function countsAgainstApproval(action: string): boolean {
-  return action === 'SHIP';
-}
-
-function stockDeltas(
-  before: Map<string, UnitRow | undefined>,
-  after: Map<string, UnitRow>,
-): StockDelta[] {
-  const deltas: StockDelta[] = [];
-  const push = (u: UnitRow, delta: number) =>
-    deltas.push({
-      custodianOrg: u.custodianOrg,
-      locationCode: u.locationCode,
-      gtin: u.gtin,
-      lot: u.lot,
-      state: u.state,
-      delta,
-    });
-  for (const [key, now] of after) {
-    const was = before.get(key);
-    if (was) push(was, -1);
-    push(now, +1);
-  }
-  return deltas;
-}
-
-async function addApprovalUse(db: SqlExecutor, use: Map<string, number>) {
-  if (use.size === 0) return;
-  await db.query(
-    `UPDATE approvals a SET used = a.used + k.n
-       FROM unnest($1::text[], $2::int[]) AS k(approval_no, n) WHERE a.approval_no = k.approval_no`,
-    [[...use.keys()], [...use.values()]],
-  );
 }

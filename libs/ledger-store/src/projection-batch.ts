@@ -1,0 +1,86 @@
+import type { LedgerEventInput } from '@trace/queue';
+import type { SqlExecutor } from './sql-executor';
+import {
+  applyStockDeltas,
+  insertUnitEvents,
+  StockDelta,
+  unitKey,
+  UnitRow,
+  upsertUnits,
+} from './unit-projection-store';
+
+type ProjectedEvent = Pick<LedgerEventInput, 'action' | 'units' | 'refs'>;
+
+/**
+ * The projection changes of one batch of entries, gathered in memory and written with a
+ * handful of statements. Used by the sequencer and by the rebuild, so both derive exactly
+ * the same projections from the same entries.
+ */
+export class ProjectionBatch {
+  private readonly changed = new Map<string, UnitRow>();
+  private readonly before = new Map<string, UnitRow | undefined>();
+  private readonly unitEvents: { gtin: string; serial: string; index: number }[] = [];
+  private readonly approvalUse = new Map<string, number>();
+
+  /** `units` is the working state: accepted updates are applied to it as they come. */
+  constructor(private readonly units: Map<string, UnitRow>) {}
+
+  accepted(event: ProjectedEvent, index: number, updates: UnitRow[]): void {
+    this.concerned(event, index);
+    for (const update of updates) {
+      const key = unitKey(update.gtin, update.serial);
+      if (!this.before.has(key)) this.before.set(key, this.units.get(key));
+      this.units.set(key, update);
+      this.changed.set(key, update);
+    }
+    const approvalNo = event.refs?.approvalNo;
+    // A unit released to the hospital counts once towards the approval's quantity.
+    if (approvalNo && event.action === 'SHIP') {
+      this.approvalUse.set(
+        approvalNo,
+        (this.approvalUse.get(approvalNo) ?? 0) + event.units.length,
+      );
+    }
+  }
+
+  /** A refused event still belongs to the custody history of the packs it named. */
+  refused(event: ProjectedEvent, index: number): void {
+    this.concerned(event, index);
+  }
+
+  async write(db: SqlExecutor): Promise<void> {
+    await upsertUnits(db, [...this.changed.values()]);
+    await insertUnitEvents(db, this.unitEvents);
+    await applyStockDeltas(db, this.stockDeltas());
+    if (this.approvalUse.size > 0) {
+      await db.query(
+        `UPDATE approvals a SET used = a.used + k.n
+           FROM unnest($1::text[], $2::int[]) AS k(approval_no, n) WHERE a.approval_no = k.approval_no`,
+        [[...this.approvalUse.keys()], [...this.approvalUse.values()]],
+      );
+    }
+  }
+
+  private concerned(event: ProjectedEvent, index: number) {
+    for (const u of event.units) this.unitEvents.push({ gtin: u.gtin, serial: u.serial, index });
+  }
+
+  private stockDeltas(): StockDelta[] {
+    const deltas: StockDelta[] = [];
+    const push = (u: UnitRow, delta: number) =>
+      deltas.push({
+        custodianOrg: u.custodianOrg,
+        locationCode: u.locationCode,
+        gtin: u.gtin,
+        lot: u.lot,
+        state: u.state,
+        delta,
+      });
+    for (const [key, now] of this.changed) {
+      const was = this.before.get(key);
+      if (was) push(was, -1);
+      push(now, +1);
+    }
+    return deltas;
+  }
+}
