@@ -1,5 +1,11 @@
 import { LedgerQueueClient, LedgerEventInput, LedgerVerdict } from '@trace/queue';
-import { auditLedger, LedgerReader } from '@trace/ledger-store';
+import {
+  auditLedger,
+  DomainUnitEventEvaluator,
+  LedgerReader,
+  LedgerSequencer,
+  SqlExecutor,
+} from '@trace/ledger-store';
 import { parseVerifierKey, verifyReceiptJson } from '@trace/ledger';
 import {
   ChildService,
@@ -14,6 +20,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
+import { CheckpointSignerService } from '../../apps/ledger-writer/src/checkpoints/checkpoint-signer.service';
 import { LEDGER_WRITER_HTTP } from '../../apps/ledger-writer/src/http-options';
 import { LedgerWriterModule } from '../../apps/ledger-writer/src/ledger-writer.module';
 import { REGULATOR_API_HTTP } from '../../apps/regulator-api/src/http-options';
@@ -410,5 +417,33 @@ describe('the ledger sequencer against PostgreSQL and Redis', () => {
       expect(res.code).toBe(0);
       expect(await dump()).toEqual(before);
     });
+  });
+
+  it('the signer refuses to sign a root inconsistent with its last checkpoint', async () => {
+    // No writer runs now: grow the log with a sequencer of our own, then falsify the head.
+    const tx = async <T>(work: (db: SqlExecutor) => Promise<T>) => {
+      await owner.query('BEGIN');
+      try {
+        const result = await work(owner);
+        await owner.query('COMMIT');
+        return result;
+      } catch (err) {
+        await owner.query('ROLLBACK');
+        throw err;
+      }
+    };
+    const signer = new CheckpointSignerService(env.cfg, owner as never);
+    await signer.signIfGrown();
+    await new LedgerSequencer(tx, new DomainUnitEventEvaluator()).sequence(announce(5, 'Z'));
+    const { rows } = await owner.query('SELECT root FROM ledger_tree_state');
+    await owner.query('UPDATE ledger_tree_state SET root = $1', [
+      createHash('sha256').update('forged').digest(),
+    ]);
+    try {
+      await expect(signer.signIfGrown()).rejects.toThrow(/not consistent with checkpoint/);
+    } finally {
+      await owner.query('UPDATE ledger_tree_state SET root = $1', [rows[0].root]);
+    }
+    expect(await signer.signIfGrown()).toBe(await count());
   });
 });

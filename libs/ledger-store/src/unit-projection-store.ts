@@ -96,8 +96,9 @@ export async function loadUnits(
   if (refs.length === 0) return out;
   const rows = await rowsOf<Record<string, unknown>>(
     db,
-    `SELECT ${SELECT_LIST} FROM units u
-       JOIN unnest($1::text[], $2::text[]) AS k(gtin, serial) ON u.gtin = k.gtin AND u.serial = k.serial`,
+    // LATERAL: one primary-key lookup per pack; a plain join lets the planner scan the table.
+    `SELECT ${SELECT_LIST} FROM unnest($1::text[], $2::text[]) AS k(gtin, serial)
+       CROSS JOIN LATERAL (SELECT * FROM units WHERE gtin = k.gtin AND serial = k.serial) u`,
     [refs.map((r) => r.gtin), refs.map((r) => r.serial)],
   );
   for (const row of rows) {

@@ -59,35 +59,10 @@ function serializeNumber(n: number, path: string): string {
   return Object.is(n, -0) ? '0' : String(n);
 }
 
-const ESCAPES: Record<string, string> = {
-  '"': '\\"',
-  '\\': '\\\\',
-  '\b': '\\b',
-  '\f': '\\f',
-  '\n': '\\n',
-  '\r': '\\r',
-  '\t': '\\t',
-};
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
+/** RFC 8785 §3.2.2.2 string form is ECMAScript's JSON.stringify for well-formed strings. */
 function serializeString(s: string, path: string): string {
-  let out = '"';
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 0xd800 && c <= 0xdbff) {
-      const next = s.charCodeAt(i + 1);
-      if (!(next >= 0xdc00 && next <= 0xdfff)) {
-        throw new CanonicalJsonError(`${path}: lone surrogate in string`);
-      }
-      out += s[i] + s[i + 1];
-      i++;
-      continue;
-    }
-    if (c >= 0xdc00 && c <= 0xdfff)
-      throw new CanonicalJsonError(`${path}: lone surrogate in string`);
-    const ch = s[i];
-    if (ESCAPES[ch]) out += ESCAPES[ch];
-    else if (c < 0x20) out += `\\u${c.toString(16).padStart(4, '0')}`;
-    else out += ch;
-  }
-  return `${out}"`;
+  if (LONE_SURROGATE.test(s)) throw new CanonicalJsonError(`${path}: lone surrogate in string`);
+  return JSON.stringify(s);
 }

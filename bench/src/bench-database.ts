@@ -1,0 +1,87 @@
+import { AppConfig, loadAppConfig } from '@trace/config';
+import { ensureRolesAndDatabase, runMigrations, withDatabase } from '@trace/database';
+import { Client, Pool } from 'pg';
+
+/** A throw-away database for one benchmark run, migrated like production, dropped after. */
+export async function createBenchDatabase(): Promise<{
+  cfg: AppConfig;
+  pool: Pool;
+  ownerPool: Pool;
+  drop(): Promise<void>;
+}> {
+  const name = `trace_bench_${Date.now().toString(36)}`;
+  const cfg = loadAppConfig({ ...process.env, DATABASE_NAME: name });
+  await ensureRolesAndDatabase(cfg.database);
+  await runMigrations(cfg.database);
+  const db = cfg.database;
+  const pool = new Pool({
+    host: db.host,
+    port: db.port,
+    database: db.database,
+    user: db.user,
+    password: db.password,
+    max: 4,
+  });
+  // The naive baseline needs its own table: only the owner may create one.
+  const ownerPool = new Pool({
+    host: db.host,
+    port: db.port,
+    database: db.database,
+    user: db.ownerUser,
+    password: db.ownerPassword,
+    max: 4,
+  });
+  return {
+    cfg,
+    pool,
+    ownerPool,
+    drop: async () => {
+      await pool.end();
+      await ownerPool.end();
+      const admin = new Client({ connectionString: withDatabase(db.adminUrl, 'postgres') });
+      await admin.connect();
+      await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await admin.end();
+    },
+  };
+}
+
+/** BEGIN … COMMIT on one pooled connection: the sequencer's transaction runner. */
+export function poolTransactions(pool: Pool) {
+  return async <T>(
+    work: (db: { query: (sql: string, params?: unknown[]) => Promise<unknown> }) => Promise<T>,
+  ) => {
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  };
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+/** One line a second on stderr, so a long run shows it is alive. */
+export function progress(label: string): { tick(done: number, total: number): void; end(): void } {
+  let last = 0;
+  return {
+    tick(done, total) {
+      if (Date.now() - last < 1000) return;
+      last = Date.now();
+      process.stderr.write(`  ${label}: ${done}/${total}\n`);
+    },
+    end() {
+      last = 0;
+    },
+  };
+}

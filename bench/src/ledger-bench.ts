@@ -1,0 +1,140 @@
+import { DomainUnitEventEvaluator, LedgerReader, LedgerSequencer } from '@trace/ledger-store';
+import type { LedgerEventInput } from '@trace/queue';
+import { gs1CheckDigit } from '@trace/identifiers';
+import { cpus, totalmem } from 'node:os';
+import { Pool } from 'pg';
+import { createBenchDatabase, percentile, poolTransactions, progress } from './bench-database';
+
+const GTIN = '0030012345001' + gs1CheckDigit('0030012345001');
+const actor = { sub: 'bench', org: 'IMP-BENCH', roles: ['importer'] };
+let serial = 0;
+
+function announceEvents(n: number): LedgerEventInput[] {
+  return Array.from({ length: n }, () => {
+    const s = `B${(serial++).toString(36)}`;
+    return {
+      eventId: `urn:uuid:bench-${process.pid}-${s}`,
+      action: 'ANNOUNCE',
+      eventTime: '2026-06-01T10:00:00.000Z',
+      actor,
+      epcis: {
+        type: 'ObjectEvent',
+        action: 'ADD',
+        bizStep: 'commissioning',
+        disposition: 'active',
+        epcList: [`urn:epc:id:sgtin:0030012.034500.${s}`],
+        eventTime: '2026-06-01T10:00:00.000Z',
+        eventTimeZoneOffset: '+08:00',
+      },
+      units: [{ gtin: GTIN, serial: s, lot: 'LOT-2026-01', expiry: '2028-12-31' }],
+      refs: { declarationNo: 'DECL-BENCH' },
+      context: { locationCode: 'BW-LECHENG-AMB' },
+    };
+  });
+}
+
+/** What a naive design does: a trigger chains each row to the previous, one event per transaction. */
+async function naiveChain(pool: Pool, n: number): Promise<number> {
+  await pool.query(`
+    CREATE TABLE IF NOT EXISTS bench_naive_chain (id bigserial PRIMARY KEY, entry bytea NOT NULL, prev bytea, hash bytea);
+    CREATE OR REPLACE FUNCTION bench_naive_chain_hash() RETURNS trigger LANGUAGE plpgsql AS $$
+    DECLARE last bytea;
+    BEGIN
+      PERFORM pg_advisory_xact_lock(42);
+      SELECT hash INTO last FROM bench_naive_chain ORDER BY id DESC LIMIT 1;
+      NEW.prev := coalesce(last, '\\x'::bytea);
+      NEW.hash := sha256(NEW.prev || NEW.entry);
+      RETURN NEW;
+    END $$;
+    DROP TRIGGER IF EXISTS bench_naive_chain_hash ON bench_naive_chain;
+    CREATE TRIGGER bench_naive_chain_hash BEFORE INSERT ON bench_naive_chain FOR EACH ROW EXECUTE FUNCTION bench_naive_chain_hash();`);
+  const events = announceEvents(n).map((e) => Buffer.from(JSON.stringify(e)));
+  // Several writers, as several service instances would be.
+  const started = process.hrtime.bigint();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 4 }, async () => {
+      while (next < events.length) {
+        const entry = events[next++];
+        await pool.query('INSERT INTO bench_naive_chain (entry) VALUES ($1)', [entry]);
+      }
+    }),
+  );
+  return n / (Number(process.hrtime.bigint() - started) / 1e9);
+}
+
+async function sequencerRate(
+  sequencer: LedgerSequencer,
+  batch: number,
+  total: number,
+  label: string,
+): Promise<number> {
+  const bar = progress(label);
+  const started = process.hrtime.bigint();
+  for (let done = 0; done < total; done += batch) {
+    const verdicts = await sequencer.sequence(announceEvents(Math.min(batch, total - done)));
+    if (!verdicts.every((v) => v.accepted)) throw new Error('bench events were refused');
+    bar.tick(done + batch, total);
+  }
+  return total / (Number(process.hrtime.bigint() - started) / 1e9);
+}
+
+export async function runLedgerBench(opts: { quick: boolean }) {
+  const logSize = opts.quick ? 100_000 : 1_000_000;
+  const db = await createBenchDatabase();
+  const run: Record<string, unknown> = {
+    bench: 'ledger',
+    date: new Date().toISOString(),
+    machine: `${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
+    mode: opts.quick ? 'quick' : 'full',
+  };
+  try {
+    const sequencer = new LedgerSequencer(
+      poolTransactions(db.pool),
+      new DomainUnitEventEvaluator(),
+    );
+    process.stderr.write('naive per-event trigger hash chain…\n');
+    const naive = await naiveChain(db.ownerPool, opts.quick ? 1000 : 3000);
+    const rates: Record<string, number> = {};
+    for (const [batch, total] of [
+      [1, opts.quick ? 1000 : 3000],
+      [100, opts.quick ? 10_000 : 30_000],
+      [1000, opts.quick ? 20_000 : 60_000],
+    ]) {
+      process.stderr.write(`sequencer, batches of ${batch}…\n`);
+      rates[`batch${batch}`] = await sequencerRate(sequencer, batch, total, `batch ${batch}`);
+    }
+    run.sequencerEntriesPerSecond = rates;
+    run.naiveChainEventsPerSecond = naive;
+    run.ratioBatch1000VsNaive = rates.batch1000 / naive;
+
+    const reader = new LedgerReader(db.pool);
+    const have = await reader.size();
+    process.stderr.write(`growing the log to ${logSize} entries…\n`);
+    const growStarted = Date.now();
+    await sequencerRate(sequencer, 1000, logSize - have, 'grow');
+    run.logSize = await reader.size();
+    run.buildSeconds = (Date.now() - growStarted) / 1000;
+
+    process.stderr.write('inclusion and consistency proofs…\n');
+    const size = run.logSize as number;
+    const inclusion: number[] = [];
+    const consistency: number[] = [];
+    for (let i = 0; i < 2000; i++) {
+      const index = Math.floor(Math.random() * size);
+      let t = process.hrtime.bigint();
+      await reader.inclusionProof(index, size);
+      inclusion.push(Number(process.hrtime.bigint() - t) / 1e6);
+      t = process.hrtime.bigint();
+      await reader.consistencyProof(Math.max(1, index), size);
+      consistency.push(Number(process.hrtime.bigint() - t) / 1e6);
+    }
+    inclusion.sort((a, b) => a - b);
+    consistency.sort((a, b) => a - b);
+    run.inclusionProofMs = { p50: percentile(inclusion, 50), p99: percentile(inclusion, 99) };
+    run.consistencyProofMs = { p50: percentile(consistency, 50), p99: percentile(consistency, 99) };
+    return run;
+  } finally {
+    await db.drop();
+  }
+}

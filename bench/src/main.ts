@@ -1,0 +1,39 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { runLedgerBench } from './ledger-bench';
+
+/** `npm run bench:ledger [-- --quick]`: results to bench/results/ and a table on stdout. */
+async function main() {
+  const quick = process.argv.includes('--quick');
+  const which = process.argv[2] ?? 'ledger';
+  if (which !== 'ledger') throw new Error(`unknown benchmark ${which}`);
+  const run = await runLedgerBench({ quick });
+  mkdirSync('bench/results', { recursive: true });
+  const file = `bench/results/ledger-${(run.date as string).slice(0, 10)}${quick ? '-quick' : ''}.json`;
+  writeFileSync(file, JSON.stringify(run, null, 2) + '\n');
+  const r = run as any;
+  const f = (n: number) => Math.round(n).toLocaleString('en-US');
+  console.log(`\n${run.machine}, ${run.mode} run, results in ${file}\n`);
+  console.log('| measure | result |\n|---|---|');
+  console.log(
+    `| naive per-event trigger hash chain (4 writers) | ${f(r.naiveChainEventsPerSecond)} events/s |`,
+  );
+  for (const b of [1, 100, 1000])
+    console.log(
+      `| sequencer, batches of ${b} | ${f(r.sequencerEntriesPerSecond[`batch${b}`])} entries/s |`,
+    );
+  console.log(`| ratio, batches of 1000 vs naive chain | ${r.ratioBatch1000VsNaive.toFixed(1)}× |`);
+  console.log(
+    `| log built for proofs | ${f(r.logSize)} entries in ${r.buildSeconds.toFixed(0)} s |`,
+  );
+  console.log(
+    `| inclusion proof at ${f(r.logSize)} entries | p50 ${r.inclusionProofMs.p50.toFixed(2)} ms, p99 ${r.inclusionProofMs.p99.toFixed(2)} ms |`,
+  );
+  console.log(
+    `| consistency proof at ${f(r.logSize)} entries | p50 ${r.consistencyProofMs.p50.toFixed(2)} ms, p99 ${r.consistencyProofMs.p99.toFixed(2)} ms |`,
+  );
+}
+
+main().catch((err: Error) => {
+  console.error(`benchmark failed: ${err.stack}`);
+  process.exit(1);
+});
