@@ -24,10 +24,11 @@ export async function readNodes(
   }
   const rows = await rowsOf<{ level: number; tile_index: string; hashes: Buffer }>(
     db,
+    // Index lookups per tile (OFFSET 0: never a hash join over all tiles).
     `SELECT t.level, t.tile_index, t.hashes
-       FROM ledger_tree_tiles t
-       JOIN unnest($1::smallint[], $2::bigint[]) AS k(level, tile_index)
-         ON t.level = k.level AND t.tile_index = k.tile_index`,
+       FROM unnest($1::smallint[], $2::bigint[]) AS k(level, tile_index)
+       CROSS JOIN LATERAL (SELECT * FROM ledger_tree_tiles
+                            WHERE level = k.level AND tile_index = k.tile_index OFFSET 0) t`,
     [levels, tileIndexes],
   );
   const tiles = new Map(rows.map((r) => [`${r.level}/${Number(r.tile_index)}`, r.hashes]));
