@@ -1,5 +1,5 @@
 import { withDatabase } from '@trace/database';
-import { createTestEnvironment, TestEnvironment } from '@trace/testing';
+import { createTestEnvironment, databaseClient, TestEnvironment } from '@trace/testing';
 import { createHash } from 'node:crypto';
 import { Client } from 'pg';
 
@@ -12,13 +12,7 @@ describe('ledger tables are append-only in the database', () => {
   beforeAll(async () => {
     env = await createTestEnvironment();
     const db = env.cfg.database;
-    app = new Client({
-      host: db.host,
-      port: db.port,
-      database: db.database,
-      user: db.user,
-      password: db.password,
-    });
+    app = databaseClient(env.cfg, 'app');
     await app.connect();
     superuser = new Client({ connectionString: withDatabase(db.adminUrl, db.database) });
     await superuser.connect();

@@ -10,6 +10,7 @@ import { parseVerifierKey, verifyReceiptJson } from '@trace/ledger';
 import {
   ChildService,
   createTestEnvironment,
+  databaseClient,
   startTestApp,
   TestApp,
   TestEnvironment,
@@ -120,14 +121,7 @@ describe('the ledger sequencer against PostgreSQL and Redis', () => {
     writer = await startTestApp(env.cfg, LedgerWriterModule, LEDGER_WRITER_HTTP);
     regulator = await startTestApp(env.cfg, RegulatorApiModule, REGULATOR_API_HTTP);
     ledger = regulator.app.get(LedgerQueueClient);
-    const db = env.cfg.database;
-    owner = new Client({
-      host: db.host,
-      port: db.port,
-      database: db.database,
-      user: db.ownerUser,
-      password: db.ownerPassword,
-    });
+    owner = databaseClient(env.cfg, 'owner');
     await owner.connect();
     vkey = (await regulator.http.get('/v1/ledger/key').expect(200)).text.trim();
   });

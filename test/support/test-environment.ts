@@ -1,4 +1,5 @@
 import { AppConfig, loadAppConfig } from '@trace/config';
+import { formatPrivateKey, generateSigner } from '@trace/ledger';
 import { ensureRolesAndDatabase, runMigrations, withDatabase } from '@trace/database';
 import { Redis } from 'ioredis';
 import { randomBytes } from 'node:crypto';
@@ -27,6 +28,9 @@ export async function createTestEnvironment(
     DATABASE_NAME: `trace_test_${suffix}`,
     REDIS_PREFIX: `trace-test-${suffix}`,
     JWT_SECRET: TEST_JWT_SECRET,
+    // Each environment signs with its own key: parallel workers never share a generated file.
+    LEDGER_ORIGIN: 'trace-ledger.test/log',
+    LEDGER_SIGNING_KEY: formatPrivateKey(generateSigner('trace-ledger.test/log')),
     ...overrides,
   });
   const cfg = loadAppConfig();
@@ -70,4 +74,16 @@ export async function deleteRedisKeys(cfg: AppConfig) {
   } finally {
     redis.disconnect();
   }
+}
+
+/** A connection to the test database as the service login or as the schema owner. */
+export function databaseClient(cfg: AppConfig, login: 'app' | 'owner'): Client {
+  const db = cfg.database;
+  return new Client({
+    host: db.host,
+    port: db.port,
+    database: db.database,
+    user: login === 'owner' ? db.ownerUser : db.user,
+    password: login === 'owner' ? db.ownerPassword : db.password,
+  });
 }

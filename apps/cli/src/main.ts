@@ -1,6 +1,7 @@
 import { TokenService } from '@trace/auth';
 import { loadAppConfig } from '@trace/config';
 import { ensureRolesAndDatabase, runMigrations } from '@trace/database';
+import { loadLedgerSigner } from '@trace/ledger-store';
 import { isRole, Role, ROLES } from '@trace/domain';
 import { Command, InvalidArgumentError } from 'commander';
 import { rebuildProjectionsCommand, verifyCommand, verifyReceiptCommand } from './ledger-commands';
@@ -43,11 +44,14 @@ program
     const cfg = loadAppConfig();
     await ensureRolesAndDatabase(cfg.database);
     const applied = await runMigrations(cfg.database);
+    // Create the development signing key now, before several services race to create it.
+    const { verifierKey } = loadLedgerSigner(cfg.ledger);
     console.log(
       applied.length
         ? `Applied ${applied.length} migration(s): ${applied.join(', ')}`
         : `Database ${cfg.database.database} is up to date`,
     );
+    console.log(`Ledger verification key: ${verifierKey}`);
   });
 
 program

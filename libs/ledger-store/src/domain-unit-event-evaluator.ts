@@ -1,4 +1,4 @@
-import { applyUnitAction, isUnitAction, UnitSnapshot, UnitState } from '@trace/domain';
+import { applyUnitAction, isUnitAction, UnitSnapshot } from '@trace/domain';
 import type { EvaluableEvent, EvaluationOutcome, UnitEventEvaluator } from './unit-event-evaluator';
 import { unitKey, UnitRow } from './unit-projection-store';
 
@@ -79,10 +79,6 @@ export class DomainUnitEventEvaluator implements UnitEventEvaluator {
 }
 
 function toSnapshot(row: UnitRow): UnitSnapshot {
-  const { lastIndex: _i, updatedAt: _u, ...rest } = row;
-  return {
-    ...rest,
-    state: row.state as UnitState,
-    previousState: row.previousState as UnitState | null,
-  };
+  const { lastIndex: _i, updatedAt: _u, ...snapshot } = row;
+  return snapshot;
 }

@@ -1,25 +1,8 @@
+import type { UnitSnapshot } from '@trace/domain';
 import { rowsOf, SqlExecutor } from './sql-executor';
 
-/** A row of the `units` projection (current state of one pack). */
-export interface UnitRow {
-  gtin: string;
-  serial: string;
-  lot: string;
-  expiry: string;
-  state: string;
-  previousState: string | null;
-  custodianOrg: string;
-  locationCode: string | null;
-  parent: string | null;
-  holdReason: string | null;
-  declarationNo: string | null;
-  approvalNo: string | null;
-  shipmentId: string | null;
-  destinationOrg: string | null;
-  patientRef: string | null;
-  prescriptionId: string | null;
-  dispensedAt: string | null;
-  dispensedBy: string | null;
+/** A row of the `units` projection: the domain's snapshot plus where it came from. */
+export interface UnitRow extends UnitSnapshot {
   lastIndex: number;
   updatedAt: string;
 }

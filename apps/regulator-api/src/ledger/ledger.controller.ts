@@ -1,19 +1,13 @@
 import { Controller, Get, Header, Headers, Param, ParseIntPipe, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { OVERSIGHT_ROLES, Public, Roles } from '@trace/auth';
-import type { Role } from '@trace/domain';
+import { Role, ROLES } from '@trace/domain';
 import type { Response } from 'express';
 import { ConsistencyProofQuery, InclusionProofQuery } from './ledger-query.dto';
 import { LedgerReadService } from './ledger-read.service';
 
-const PROOF_READERS: Role[] = [
-  ...OVERSIGHT_ROLES,
-  'importer',
-  'customs_officer',
-  'warehouse_operator',
-  'pharmacist',
-  'clinician',
-];
+/** Proofs are hashes only: anyone who holds a receipt may check it. */
+const PROOF_READERS: Role[] = [...ROLES];
 const index = new ParseIntPipe({ errorHttpStatusCode: 400 });
 const b64 = (hashes: Buffer[]) => hashes.map((h) => h.toString('base64'));
 

@@ -8,7 +8,7 @@ import {
   Principal,
   Roles,
 } from '@trace/auth';
-import type { Role } from '@trace/domain';
+import { Role, ROLES } from '@trace/domain';
 import { PageQuery, ProblemException } from '@trace/http';
 import { normaliseGtin } from '@trace/identifiers';
 import {
@@ -24,14 +24,7 @@ import { MasterDataService, toApprovalView } from './master-data.service';
 
 const WRITERS: Role[] = ['admin', 'regulator'];
 /** Reference data every participant needs to scan and move goods. */
-const EVERYONE: Role[] = [
-  ...OVERSIGHT_ROLES,
-  'importer',
-  'customs_officer',
-  'warehouse_operator',
-  'pharmacist',
-  'clinician',
-];
+const EVERYONE: Role[] = [...ROLES];
 const HOSPITAL_ROLES: Role[] = ['pharmacist', 'clinician'];
 
 @ApiTags('master data')
