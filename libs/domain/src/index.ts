@@ -1,6 +1,6 @@
 export * from './error-codes';
 export * from './organisation-roles';
-export * from './approval-terms';
+export * from './master-data-rules';
 export * from './unit-actions';
 export * from './unit-state';
 export * from './unit-state-machine';

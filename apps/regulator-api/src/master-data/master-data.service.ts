@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Principal } from '@trace/auth';
 import { ApprovalEntity, LocationEntity, OrganisationEntity, ProductEntity } from '@trace/database';
-import { LOCATION_HOLDER_TYPES, validateApprovalTerms } from '@trace/domain';
+import { LOCATION_HOLDER_TYPES, validateApprovalTerms, validateProductTerms } from '@trace/domain';
 import { Page, ProblemException } from '@trace/http';
 import { normaliseGtin } from '@trace/identifiers';
 import { FindOptionsWhere, ObjectLiteral, QueryFailedError, Repository } from 'typeorm';
@@ -83,16 +83,8 @@ export class MasterDataService {
 
   async createProduct(dto: CreateProductDto): Promise<ProductEntity> {
     const gtin = normaliseGtin(dto.gtin) as string; // validated by @IsGtin
-    if (
-      dto.storageMinC !== undefined &&
-      dto.storageMaxC !== undefined &&
-      dto.storageMinC > dto.storageMaxC
-    ) {
-      throw new ProblemException('VALIDATION_FAILED', 'storageMinC must not exceed storageMaxC');
-    }
-    if (dto.implantable && dto.kind !== 'DEVICE') {
-      throw new ProblemException('VALIDATION_FAILED', 'Only a DEVICE can be implantable');
-    }
+    const refusal = validateProductTerms(dto);
+    if (refusal) throw new ProblemException(refusal.code, refusal.detail);
     return insertOrConflict(
       this.products,
       {

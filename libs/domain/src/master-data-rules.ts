@@ -64,3 +64,22 @@ export function validateApprovalTerms(terms: ApprovalTerms): RuleRefusal | null 
   }
   return null;
 }
+
+export interface ProductTerms {
+  kind: 'DRUG' | 'DEVICE';
+  implantable?: boolean;
+  storageMinC?: number | null;
+  storageMaxC?: number | null;
+}
+
+/** Sanity of a product's registration; null when acceptable. */
+export function validateProductTerms(terms: ProductTerms): RuleRefusal | null {
+  const { storageMinC: min, storageMaxC: max } = terms;
+  if (min !== undefined && min !== null && max !== undefined && max !== null && min > max) {
+    return { code: 'VALIDATION_FAILED', detail: 'storageMinC must not exceed storageMaxC' };
+  }
+  if (terms.implantable && terms.kind !== 'DEVICE') {
+    return { code: 'VALIDATION_FAILED', detail: 'Only a DEVICE can be implantable' };
+  }
+  return null;
+}

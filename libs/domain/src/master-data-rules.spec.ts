@@ -1,4 +1,4 @@
-import { parseIsoDate, validateApprovalTerms } from './approval-terms';
+import { parseIsoDate, validateApprovalTerms, validateProductTerms } from './master-data-rules';
 
 const ok = {
   quantity: 10,
@@ -33,5 +33,19 @@ describe('validateApprovalTerms', () => {
     expect(parseIsoDate('2024-02-29')).not.toBeNull();
     expect(parseIsoDate('2025-02-29')).toBeNull();
     expect(parseIsoDate('2025-1-01')).toBeNull();
+  });
+});
+
+describe('validateProductTerms', () => {
+  it('accepts a cold-chain drug and an implantable device', () => {
+    expect(validateProductTerms({ kind: 'DRUG', storageMinC: 2, storageMaxC: 8 })).toBeNull();
+    expect(validateProductTerms({ kind: 'DEVICE', implantable: true })).toBeNull();
+  });
+
+  it('refuses an inverted storage range and an implantable drug', () => {
+    expect(validateProductTerms({ kind: 'DRUG', storageMinC: 8, storageMaxC: 2 })?.detail).toMatch(
+      /storageMinC/,
+    );
+    expect(validateProductTerms({ kind: 'DRUG', implantable: true })?.detail).toMatch(/DEVICE/);
   });
 });
