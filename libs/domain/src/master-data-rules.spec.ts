@@ -1,4 +1,5 @@
-import { parseIsoDate, validateApprovalTerms, validateProductTerms } from './master-data-rules';
+import { parseIsoDate } from './expiry';
+import { validateApprovalTerms, validateProductTerms } from './master-data-rules';
 
 const ok = {
   quantity: 10,

@@ -1,4 +1,5 @@
 import type { ErrorCode } from './error-codes';
+import { DAY_MS, parseIsoDate } from './expiry';
 
 export interface ApprovalTerms {
   quantity: number;
@@ -7,6 +8,7 @@ export interface ApprovalTerms {
   indications: string[];
 }
 
+/** Why a pure rule refused, with the stable code an API answers with. */
 export interface RuleRefusal {
   code: ErrorCode;
   detail: string;
@@ -16,16 +18,6 @@ export interface RuleRefusal {
 export const MAX_APPROVAL_QUANTITY = 100_000;
 /** Approvals are renewed at least every five years [design]. */
 export const MAX_APPROVAL_VALIDITY_DAYS = 5 * 366;
-
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-/** A real calendar date 'YYYY-MM-DD' as UTC milliseconds, or null. */
-export function parseIsoDate(value: string): number | null {
-  const m = DATE.exec(value);
-  if (!m) return null;
-  const ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
-  return new Date(ms).toISOString().slice(0, 10) === value ? ms : null;
-}
 
 /** Sanity of an approval's terms as the regulator issues it; null when acceptable. */
 export function validateApprovalTerms(terms: ApprovalTerms): RuleRefusal | null {
@@ -49,7 +41,7 @@ export function validateApprovalTerms(terms: ApprovalTerms): RuleRefusal | null 
   if (from > to) {
     return { code: 'VALIDATION_FAILED', detail: 'validFrom must not be after validTo' };
   }
-  if ((to - from) / 86_400_000 > MAX_APPROVAL_VALIDITY_DAYS) {
+  if ((to - from) / DAY_MS > MAX_APPROVAL_VALIDITY_DAYS) {
     return {
       code: 'VALIDATION_FAILED',
       detail: `the validity window exceeds ${MAX_APPROVAL_VALIDITY_DAYS} days`,

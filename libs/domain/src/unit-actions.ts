@@ -1,4 +1,5 @@
-import { NON_TERMINAL_STATES, UnitState } from './unit-state';
+import type { Role } from './organisation-roles';
+import { NON_TERMINAL_STATES, PHYSICALLY_HELD_STATES, UnitState } from './unit-state';
 
 /** The events the ledger records for units (domain.md §3). */
 export const UNIT_ACTIONS = [
@@ -11,9 +12,12 @@ export const UNIT_ACTIONS = [
   'STORE',
   'COUNT',
   'RESERVE',
+  'UNRESERVE',
   'SHIP',
   'RECEIVE_HOSPITAL',
   'RECEIVE_HOSPITAL_MISMATCH',
+  'TRANSFER_SHIP',
+  'TRANSFER_RECEIVE',
   'DISPENSE',
   'UNDO_DISPENSE',
   'ADMINISTER',
@@ -21,11 +25,13 @@ export const UNIT_ACTIONS = [
   'HOLD',
   'RELEASE_HOLD',
   'RECALL',
-  'RETURN',
+  'RETURN_SHIP',
+  'RETURN_RECEIVE',
   'EXPIRE',
   'DAMAGE',
   'LOSE',
   'STEAL',
+  'FIND',
   'DESTROY',
   'RE_EXPORT',
   'VOID_SHIPMENT',
@@ -43,25 +49,72 @@ export function isUnitAction(value: unknown): value is UnitAction {
 export interface EpcisEncoding {
   eventType: 'ObjectEvent' | 'AggregationEvent' | 'AssociationEvent';
   action: 'ADD' | 'OBSERVE' | 'DELETE';
+  /** A CBV short name, or a `tl:` CURIE of our own vocabulary where CBV has no term. */
   bizStep: string;
+  /** Absent where the disposition follows from the state restored (void shipping). */
   disposition?: string;
+  /** Captured as the corrective event of an EPCIS errorDeclaration on the event it undoes. */
+  correctionOf?: UnitAction;
 }
 
-/** Custom vocabulary for what CBV has no term for (administration to a patient). */
+/**
+ * Our vocabulary for what CBV has no term for (administration to a patient). Events write
+ * the CURIE `tl:administering`; the JSON-LD @context of every document we emit binds `tl`
+ * to this namespace, so the expanded value is an ordinary URI and no URN registry is needed.
+ */
+export const TRACE_VOCABULARY_PREFIX = 'tl';
 export const TRACE_VOCABULARY = 'https://trace-ledger.example/voc/';
+export const TRACE_JSONLD_CONTEXT: Readonly<Record<string, string>> = {
+  [TRACE_VOCABULARY_PREFIX]: TRACE_VOCABULARY,
+};
 
-/** `to: null` keeps the state; `to: 'PREVIOUS'` returns to the state remembered before. */
+/** Expands a `tl:` CURIE to its URI; CBV short names and other values are returned unchanged. */
+export function expandVocabularyTerm(term: string): string {
+  const prefix = `${TRACE_VOCABULARY_PREFIX}:`;
+  return term.startsWith(prefix) ? TRACE_VOCABULARY + term.slice(prefix.length) : term;
+}
+
+/**
+ * How an action moves custody. Custody stays with the shipper while a pack is in transit
+ * and passes to the receiver at receipt, so a pack lost on the road is the shipper's.
+ * - KEEP: unchanged;
+ * - TAKE: the acting organisation becomes the custodian (announce, receipts);
+ * - CONSIGN: the custodian keeps it, the destination is recorded (shipments);
+ * - CANCEL_CONSIGNMENT: the destination and shipment are forgotten (void shipment).
+ */
+export type CustodyEffect = 'KEEP' | 'TAKE' | 'CONSIGN' | 'CANCEL_CONSIGNMENT';
+
+/**
+ * Who may act on a pack:
+ * - custodian: the organisation holding it (and `oversightRoles`, whoever holds it);
+ * - destination: the organisation it was shipped to (receipts);
+ * - any: anyone the API lets call the action (announce, arrival, recall, expiry).
+ * Role checks ("only regulators recall") belong to the API; this is about custody.
+ */
+export type ActorRule = 'custodian' | 'destination' | 'any';
+
+/**
+ * One row of the transition table. `to: null` keeps the state; `to: 'PREVIOUS'` returns to
+ * the state remembered before (release of a hold, void shipment).
+ */
 export interface ActionRule {
   from: readonly UnitState[] | 'NONE';
   to: UnitState | null | 'PREVIOUS';
+  /** On entering QUARANTINED: the state a release returns to, when not the state left. */
+  resumesTo?: UnitState;
   epcis: EpcisEncoding;
   /** Moves the pack towards a patient: refused for recalled, held or expired packs. */
   towardsUse: boolean;
-  /** Who may do it: the unit's custodian, the shipment's destination, or anyone entitled. */
-  actor: 'custodian' | 'destination' | 'receiver' | 'any';
+  /** Makes a blocked pack usable again: BATCH_RECALL_IRREVERSIBLE on a recalled pack. */
+  releasesToUse: boolean;
+  actor: ActorRule;
+  /** Roles that may act on packs they do not hold (regulators' holds, customs samples). */
+  oversightRoles: readonly Role[];
+  custody: CustodyEffect;
+  /** The pack leaves its case or pallet (taken out to be used or consumed). */
+  leavesAggregation: boolean;
 }
 
-const ANY_LIVE = NON_TERMINAL_STATES;
 const obj = (
   action: EpcisEncoding['action'],
   bizStep: string,
@@ -73,216 +126,266 @@ const obj = (
   ...(disposition ? { disposition } : {}),
 });
 
-/** The transition table: data, read by UnitStateMachine and by the tests. */
+type RuleInput = Pick<ActionRule, 'from' | 'to' | 'epcis'> & Partial<ActionRule>;
+const rule = (r: RuleInput): ActionRule => ({
+  towardsUse: false,
+  releasesToUse: false,
+  actor: 'custodian',
+  oversightRoles: [],
+  custody: 'KEEP',
+  leavesAggregation: false,
+  ...r,
+});
+const except = (states: readonly UnitState[], ...excluded: UnitState[]) =>
+  states.filter((s) => !excluded.includes(s));
+
+/** Held and at rest: where a pack can be stored, counted, labelled, packed or destroyed. */
+const AT_REST: readonly UnitState[] = except(PHYSICALLY_HELD_STATES, 'IN_TRANSIT', 'DISPENSED');
+const OVERSIGHT: readonly Role[] = ['regulator', 'admin'];
+
+/** The transition table (domain.md §3, with the decisions of README.md): data, read by UnitStateMachine and the tests. */
 export const ACTION_RULES: Record<UnitAction, ActionRule> = {
-  ANNOUNCE: {
+  ANNOUNCE: rule({
     from: 'NONE',
     to: 'ANNOUNCED',
     epcis: obj('ADD', 'commissioning', 'active'),
-    towardsUse: false,
     actor: 'any',
-  },
-  ARRIVE: {
+    custody: 'TAKE',
+  }),
+  ARRIVE: rule({
     from: ['ANNOUNCED'],
     to: 'AT_PORT',
     epcis: obj('OBSERVE', 'arriving', 'in_progress'),
-    towardsUse: false,
     actor: 'any',
-  },
-  RECEIVE_BONDED: {
+  }),
+  RECEIVE_BONDED: rule({
     from: ['AT_PORT'],
     to: 'BONDED_PENDING',
     epcis: obj('OBSERVE', 'receiving', 'in_progress'),
-    towardsUse: false,
-    actor: 'receiver',
-  },
-  INSPECT_CONFORMANT: {
+    actor: 'any',
+    custody: 'TAKE',
+  }),
+  INSPECT_CONFORMANT: rule({
     from: ['BONDED_PENDING'],
     to: 'BONDED_STOCK',
     epcis: obj('OBSERVE', 'inspecting', 'conformant'),
-    towardsUse: false,
-    actor: 'custodian',
-  },
-  INSPECT_NON_CONFORMANT: {
+    towardsUse: true,
+    releasesToUse: true,
+  }),
+  INSPECT_NON_CONFORMANT: rule({
     from: ['BONDED_PENDING', 'BONDED_STOCK'],
     to: 'QUARANTINED',
+    // Releasing a non-conformant pack is the re-inspection that finds it conformant.
+    resumesTo: 'BONDED_STOCK',
     epcis: obj('OBSERVE', 'inspecting', 'non_conformant'),
-    towardsUse: false,
-    actor: 'custodian',
-  },
-  SAMPLE: {
-    from: ['BONDED_PENDING', 'BONDED_STOCK', 'QUARANTINED'],
+  }),
+  SAMPLE: rule({
+    from: ['AT_PORT', 'BONDED_PENDING', 'BONDED_STOCK', 'QUARANTINED'],
     to: 'SAMPLED',
     epcis: obj('DELETE', 'sampling', 'destroyed'),
-    towardsUse: false,
-    actor: 'custodian',
-  },
-  STORE: {
-    from: ANY_LIVE,
-    to: null,
-    epcis: obj('OBSERVE', 'storing'),
-    towardsUse: false,
-    actor: 'custodian',
-  },
-  COUNT: {
-    from: ANY_LIVE,
-    to: null,
-    epcis: obj('OBSERVE', 'cycle_counting'),
-    towardsUse: false,
-    actor: 'custodian',
-  },
-  RESERVE: {
+    oversightRoles: ['customs_officer', 'regulator'],
+    leavesAggregation: true,
+  }),
+  STORE: rule({ from: AT_REST, to: null, epcis: obj('OBSERVE', 'storing') }),
+  COUNT: rule({ from: AT_REST, to: null, epcis: obj('OBSERVE', 'cycle_counting') }),
+  RESERVE: rule({
     from: ['BONDED_STOCK'],
     to: 'RESERVED',
     epcis: obj('OBSERVE', 'reserving', 'reserved'),
     towardsUse: true,
-    actor: 'custodian',
-  },
-  SHIP: {
-    from: ['BONDED_STOCK', 'RESERVED', 'HOSPITAL_STOCK'],
+  }),
+  UNRESERVE: rule({
+    from: ['RESERVED'],
+    to: 'BONDED_STOCK',
+    epcis: obj('OBSERVE', 'reserving', 'available'),
+  }),
+  SHIP: rule({
+    from: ['BONDED_STOCK', 'RESERVED'],
     to: 'IN_TRANSIT',
     epcis: obj('OBSERVE', 'shipping', 'in_transit'),
     towardsUse: true,
-    actor: 'custodian',
-  },
-  RECEIVE_HOSPITAL: {
+    custody: 'CONSIGN',
+  }),
+  RECEIVE_HOSPITAL: rule({
     from: ['IN_TRANSIT'],
     to: 'HOSPITAL_STOCK',
     epcis: obj('OBSERVE', 'receiving', 'sellable_accessible'),
     towardsUse: true,
     actor: 'destination',
-  },
-  RECEIVE_HOSPITAL_MISMATCH: {
+    custody: 'TAKE',
+  }),
+  RECEIVE_HOSPITAL_MISMATCH: rule({
     from: ['IN_TRANSIT'],
     to: 'QUARANTINED',
+    // The receiver holds it now: a release puts it into that hospital's stock.
+    resumesTo: 'HOSPITAL_STOCK',
     epcis: obj('OBSERVE', 'receiving', 'non_sellable_other'),
-    towardsUse: false,
     actor: 'destination',
-  },
-  DISPENSE: {
+    custody: 'TAKE',
+  }),
+  TRANSFER_SHIP: rule({
+    from: ['HOSPITAL_STOCK'],
+    to: 'IN_TRANSIT',
+    epcis: obj('OBSERVE', 'shipping', 'in_transit'),
+    towardsUse: true,
+    custody: 'CONSIGN',
+  }),
+  TRANSFER_RECEIVE: rule({
+    from: ['IN_TRANSIT'],
+    to: 'HOSPITAL_STOCK',
+    epcis: obj('OBSERVE', 'receiving', 'sellable_accessible'),
+    towardsUse: true,
+    actor: 'destination',
+    custody: 'TAKE',
+  }),
+  DISPENSE: rule({
     from: ['HOSPITAL_STOCK'],
     to: 'DISPENSED',
     epcis: obj('OBSERVE', 'dispensing', 'dispensed'),
     towardsUse: true,
-    actor: 'custodian',
-  },
-  UNDO_DISPENSE: {
+    leavesAggregation: true,
+  }),
+  UNDO_DISPENSE: rule({
     from: ['DISPENSED'],
     to: 'HOSPITAL_STOCK',
-    epcis: obj('OBSERVE', 'dispensing', 'sellable_accessible'),
-    towardsUse: false,
-    actor: 'custodian',
-  },
-  ADMINISTER: {
+    epcis: { ...obj('OBSERVE', 'receiving', 'sellable_accessible'), correctionOf: 'DISPENSE' },
+  }),
+  ADMINISTER: rule({
     from: ['DISPENSED'],
     to: 'ADMINISTERED',
-    epcis: obj('DELETE', `${TRACE_VOCABULARY}administering`),
+    // DELETE says the pack has left circulation; CBV has no disposition for "given".
+    epcis: obj('DELETE', `${TRACE_VOCABULARY_PREFIX}:administering`),
     towardsUse: true,
-    actor: 'custodian',
-  },
-  TAKE_OUT: {
+    leavesAggregation: true,
+  }),
+  TAKE_OUT: rule({
     from: ['HOSPITAL_STOCK'],
     to: 'TAKEN_OUT',
     epcis: obj('DELETE', 'dispensing', 'dispensed'),
     towardsUse: true,
-    actor: 'custodian',
-  },
-  HOLD: {
-    from: ANY_LIVE.filter((s) => s !== 'QUARANTINED' && s !== 'RECALLED'),
+    leavesAggregation: true,
+  }),
+  HOLD: rule({
+    // Not in transit: the receiver quarantines at receipt instead, which keeps the
+    // pre-shipment state a void shipment needs. Lost packs are found, not held.
+    from: except(NON_TERMINAL_STATES, 'QUARANTINED', 'RECALLED', 'IN_TRANSIT', 'LOST', 'STOLEN'),
     to: 'QUARANTINED',
     epcis: obj('OBSERVE', 'holding', 'non_sellable_other'),
-    towardsUse: false,
-    actor: 'custodian',
-  },
-  RELEASE_HOLD: {
+    oversightRoles: OVERSIGHT,
+  }),
+  RELEASE_HOLD: rule({
     from: ['QUARANTINED'],
     to: 'PREVIOUS',
     epcis: obj('OBSERVE', 'inspecting', 'conformant'),
-    towardsUse: false,
-    actor: 'custodian',
-  },
-  RECALL: {
-    from: ANY_LIVE.filter((s) => s !== 'RECALLED'),
+    releasesToUse: true,
+    oversightRoles: OVERSIGHT,
+  }),
+  RECALL: rule({
+    // domain.md: every non-terminal unit of the lot.
+    from: except(NON_TERMINAL_STATES, 'RECALLED'),
     to: 'RECALLED',
     epcis: obj('OBSERVE', 'holding', 'recalled'),
-    towardsUse: false,
     actor: 'any',
-  },
-  RETURN: {
+  }),
+  RETURN_SHIP: rule({
     from: ['HOSPITAL_STOCK', 'DISPENSED', 'QUARANTINED', 'RECALLED', 'EXPIRED', 'DAMAGED'],
     to: 'RETURNED',
+    epcis: obj('OBSERVE', 'shipping', 'returned'),
+    custody: 'CONSIGN',
+  }),
+  RETURN_RECEIVE: rule({
+    from: ['RETURNED'],
+    to: null,
     epcis: obj('OBSERVE', 'receiving', 'returned'),
-    towardsUse: false,
-    actor: 'custodian',
-  },
-  EXPIRE: {
-    from: ANY_LIVE.filter((s) => s !== 'EXPIRED'),
+    actor: 'destination',
+    custody: 'TAKE',
+  }),
+  EXPIRE: rule({
+    // Packs already blocked for another reason keep that, more telling, state.
+    from: [
+      'ANNOUNCED',
+      'AT_PORT',
+      'BONDED_PENDING',
+      'BONDED_STOCK',
+      'RESERVED',
+      'HOSPITAL_STOCK',
+      'DISPENSED',
+    ],
     to: 'EXPIRED',
     epcis: obj('OBSERVE', 'holding', 'expired'),
-    towardsUse: false,
     actor: 'any',
-  },
-  DAMAGE: {
-    from: ANY_LIVE.filter((s) => s !== 'DAMAGED'),
+  }),
+  DAMAGE: rule({
+    from: except(PHYSICALLY_HELD_STATES, 'DAMAGED', 'RECALLED'),
     to: 'DAMAGED',
     epcis: obj('OBSERVE', 'holding', 'damaged'),
-    towardsUse: false,
-    actor: 'custodian',
-  },
-  LOSE: {
-    from: ANY_LIVE.filter((s) => s !== 'LOST'),
+  }),
+  LOSE: rule({
+    from: PHYSICALLY_HELD_STATES,
     to: 'LOST',
     epcis: obj('OBSERVE', 'holding', 'unknown'),
-    towardsUse: false,
-    actor: 'custodian',
-  },
-  STEAL: {
-    from: ANY_LIVE.filter((s) => s !== 'STOLEN'),
+  }),
+  STEAL: rule({
+    from: [...PHYSICALLY_HELD_STATES, 'LOST'],
     to: 'STOLEN',
     epcis: obj('OBSERVE', 'holding', 'stolen'),
-    towardsUse: false,
-    actor: 'custodian',
-  },
-  DESTROY: {
-    from: ANY_LIVE,
+  }),
+  FIND: rule({
+    from: ['LOST', 'STOLEN'],
+    to: 'QUARANTINED',
+    epcis: obj('OBSERVE', 'inspecting', 'non_sellable_other'),
+  }),
+  DESTROY: rule({
+    // A dispensed pack spoilt on the ward is destroyed where it is.
+    from: [...AT_REST, 'DISPENSED'],
     to: 'DESTROYED',
     epcis: obj('DELETE', 'destroying', 'destroyed'),
-    towardsUse: false,
-    actor: 'custodian',
-  },
-  RE_EXPORT: {
-    from: ['BONDED_PENDING', 'BONDED_STOCK', 'QUARANTINED', 'RECALLED'],
+    leavesAggregation: true,
+  }),
+  RE_EXPORT: rule({
+    // Only goods never cleared into the zone's use, or blocked ones, leave the country.
+    from: [
+      'AT_PORT',
+      'BONDED_PENDING',
+      'BONDED_STOCK',
+      'QUARANTINED',
+      'RECALLED',
+      'EXPIRED',
+      'DAMAGED',
+      'RETURNED',
+    ],
     to: 'RE_EXPORTED',
-    epcis: obj('DELETE', 'shipping', 'in_transit'),
-    towardsUse: false,
-    actor: 'custodian',
-  },
-  VOID_SHIPMENT: {
+    // OBSERVE, not DELETE: the pack lives on abroad.
+    epcis: obj('OBSERVE', 'shipping', 'in_transit'),
+  }),
+  VOID_SHIPMENT: rule({
     from: ['IN_TRANSIT'],
     to: 'PREVIOUS',
-    epcis: obj('OBSERVE', 'void_shipping', 'sellable_accessible'),
-    towardsUse: false,
-    actor: 'custodian',
-  },
-  APPLY_CN_CODE: {
-    from: ANY_LIVE,
+    epcis: obj('OBSERVE', 'void_shipping'),
+    custody: 'CANCEL_CONSIGNMENT',
+  }),
+  APPLY_CN_CODE: rule({
+    from: AT_REST,
     to: null,
-    epcis: { eventType: 'AssociationEvent', action: 'ADD', bizStep: 'commissioning' },
-    towardsUse: false,
-    actor: 'custodian',
-  },
-  PACK: {
-    from: ANY_LIVE,
+    epcis: { eventType: 'AssociationEvent', action: 'ADD', bizStep: 'encoding' },
+  }),
+  PACK: rule({
+    // Announced packs may arrive packed: the manufacturer's ASN carries the hierarchy.
+    from: ['ANNOUNCED', ...AT_REST],
     to: null,
     epcis: { eventType: 'AggregationEvent', action: 'ADD', bizStep: 'packing' },
-    towardsUse: false,
-    actor: 'custodian',
-  },
-  UNPACK: {
-    from: ANY_LIVE,
+  }),
+  UNPACK: rule({
+    from: ['ANNOUNCED', ...AT_REST],
     to: null,
     epcis: { eventType: 'AggregationEvent', action: 'DELETE', bizStep: 'unpacking' },
-    towardsUse: false,
-    actor: 'custodian',
-  },
+  }),
 };
+
+/** The actions a pack in this state may undergo (by the table alone, before other checks). */
+export function actionsFrom(state: UnitState): UnitAction[] {
+  return UNIT_ACTIONS.filter((a) => {
+    const from = ACTION_RULES[a].from;
+    return from !== 'NONE' && from.includes(state);
+  });
+}

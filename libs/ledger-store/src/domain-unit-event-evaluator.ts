@@ -1,4 +1,9 @@
-import { applyUnitAction, isUnitAction, UnitSnapshot } from '@trace/domain';
+import {
+  applyUnitAction,
+  checkDestructionWitnesses,
+  isUnitAction,
+  UnitSnapshot,
+} from '@trace/domain';
 import type { EvaluableEvent, EvaluationOutcome, UnitEventEvaluator } from './unit-event-evaluator';
 import { unitKey, UnitRow } from './unit-projection-store';
 
@@ -27,6 +32,13 @@ export class DomainUnitEventEvaluator implements UnitEventEvaluator {
       return { accepted: false, code: 'UNKNOWN_SERIAL', detail: 'the event names no pack' };
     }
     const context = event.context ?? {};
+    if (event.action === 'DESTROY') {
+      const refusal = checkDestructionWitnesses({
+        executor: str(context.executor),
+        supervisor: str(context.supervisor),
+      });
+      if (refusal) return { accepted: false, ...refusal };
+    }
     const updates: UnitRow[] = [];
     const seen = new Set<string>();
     for (const ref of event.units) {
@@ -52,6 +64,9 @@ export class DomainUnitEventEvaluator implements UnitEventEvaluator {
           patientRef: str(context.patientRef),
           reason: str(context.reason),
           parent: str(context.parent),
+          // Stated by warehouse-api from the declaration; absent means not asserted.
+          customsReleased:
+            typeof context.customsReleased === 'boolean' ? context.customsReleased : undefined,
         },
       });
       if (!result.ok) {
