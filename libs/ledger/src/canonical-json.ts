@@ -1,82 +1,153 @@
-/**
- * RFC 8785 JSON Canonicalization Scheme. Values are validated first and anything JCS cannot
- * represent faithfully is refused (common JCS libraries silently drop `undefined`, call
- * `toJSON` on dates and round integers beyond 2^53): entry bytes must mean exactly what was
- * intended, because they are hashed and kept forever.
- */
-export class CanonicalJsonError extends Error {}
+import { Buffer } from 'node:buffer';
+import { isWellFormedString } from './encoding';
 
-export function canonicalize(value: unknown): string {
-  return serialize(value, []);
+/**
+ * RFC 8785 JSON Canonicalization Scheme (JCS).
+ *
+ * Values are validated before they are serialised, and anything JCS cannot represent
+ * faithfully is refused: common JCS libraries silently drop `undefined`, call `toJSON` on
+ * dates and round integers beyond 2^53, and entry bytes must mean exactly what the caller
+ * meant because they are hashed and kept forever.
+ */
+export class CanonicalJsonError extends Error {
+  override name = 'CanonicalJsonError';
 }
 
-/** The path to a value, built only when there is an error to report (hot path otherwise). */
-type Path = (string | number)[];
-const show = (path: Path) =>
-  '$' + path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('');
+/** The canonical JSON text of `value`; throws CanonicalJsonError on anything JCS can't keep. */
+export function canonicalize(value: unknown): string {
+  return new Serializer().value(value);
+}
 
+/** UTF-8 bytes of the canonical JSON text: what the ledger hashes and stores. */
 export function canonicalBytes(value: unknown): Buffer {
   return Buffer.from(canonicalize(value), 'utf8');
 }
 
-function serialize(value: unknown, path: Path): string {
-  if (value === null) return 'null';
-  switch (typeof value) {
-    case 'boolean':
-      return value ? 'true' : 'false';
-    case 'number':
-      return serializeNumber(value, path);
-    case 'string':
-      return serializeString(value, path);
-    case 'object':
-      break;
-    default:
-      throw new CanonicalJsonError(`${show(path)}: ${typeof value} has no JSON form`);
+/**
+ * RFC 8785 §3.2.2.3 number form, which is ECMAScript's Number::toString (-0 becomes "0").
+ * Unlike `canonicalize`, this accepts integers beyond 2^53, so the RFC's whole table can be
+ * checked; the ledger never stores them because they do not survive a JSON round trip.
+ */
+export function canonicalNumber(n: number): string {
+  if (typeof n !== 'number' || !Number.isFinite(n)) {
+    throw new CanonicalJsonError(`${String(n)} is not a JSON number`);
   }
-  if (Array.isArray(value)) {
-    const items: string[] = [];
-    for (let i = 0; i < value.length; i++) {
-      if (!(i in value)) throw new CanonicalJsonError(`${show([...path, i])}: sparse array`);
-      path.push(i);
-      items.push(serialize(value[i], path));
-      path.pop();
+  return n === 0 ? '0' : String(n);
+}
+
+/** Whether JSON must escape anything in `s`: a quote, a backslash or a control character. */
+function needsEscape(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c === 0x22 || c === 0x5c) return true;
+  }
+  return false;
+}
+
+type PathItem = string | number;
+
+/**
+ * One serialisation. The path and the ancestor list are kept as push/pop stacks so that the
+ * error message can name the offending member without allocating on the hot path.
+ */
+class Serializer {
+  private readonly path: PathItem[] = [];
+  private readonly ancestors: object[] = [];
+
+  value(v: unknown): string {
+    switch (typeof v) {
+      case 'string':
+        return this.string(v);
+      case 'number':
+        return this.number(v);
+      case 'boolean':
+        return v ? 'true' : 'false';
+      case 'object':
+        if (v === null) return 'null';
+        return Array.isArray(v) ? this.array(v) : this.object(v);
+      default:
+        // undefined, function, symbol, bigint: JSON.stringify would drop or throw on these.
+        return this.fail(`${typeof v} has no JSON form`);
     }
-    return `[${items.join(',')}]`;
   }
-  const proto = Object.getPrototypeOf(value);
-  if (proto !== Object.prototype && proto !== null) {
-    throw new CanonicalJsonError(
-      `${show(path)}: only plain objects (got ${proto?.constructor?.name})`,
-    );
-  }
-  const object = value as Record<string, unknown>;
-  // JCS sorts by UTF-16 code units, which is what JavaScript's default sort compares.
-  const keys = Object.keys(object).sort();
-  const members: string[] = [];
-  for (const key of keys) {
-    path.push(key);
-    members.push(`${serializeString(key, path)}:${serialize(object[key], path)}`);
-    path.pop();
-  }
-  return `{${members.join(',')}}`;
-}
 
-function serializeNumber(n: number, path: Path): string {
-  if (!Number.isFinite(n)) throw new CanonicalJsonError(`${show(path)}: ${n} is not a JSON number`);
-  if (Number.isInteger(n) && !Number.isSafeInteger(n)) {
-    throw new CanonicalJsonError(
-      `${show(path)}: integer ${n} is beyond 2^53 and would lose precision`,
-    );
+  private number(n: number): string {
+    if (!Number.isFinite(n)) return this.fail(`${n} is not a JSON number`);
+    if (Number.isInteger(n) && !Number.isSafeInteger(n)) {
+      return this.fail(`integer ${n} is beyond 2^53 and would not survive a JSON round trip`);
+    }
+    return n === 0 ? '0' : String(n);
   }
-  // ECMAScript Number-to-String is exactly the JCS number form (RFC 8785 §3.2.2.3); -0 → "0".
-  return Object.is(n, -0) ? '0' : String(n);
-}
 
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+  private string(s: string): string {
+    if (!isWellFormedString(s)) return this.fail('lone surrogate in string');
+    // For well-formed strings, JSON.stringify escapes exactly as RFC 8785 §3.2.2.2 says; most
+    // strings need no escape at all, and skipping the call makes entries ~3x faster to encode.
+    return needsEscape(s) ? JSON.stringify(s) : `"${s}"`;
+  }
 
-/** RFC 8785 §3.2.2.2 string form is ECMAScript's JSON.stringify for well-formed strings. */
-function serializeString(s: string, path: Path): string {
-  if (LONE_SURROGATE.test(s))
-    throw new CanonicalJsonError(`${show(path)}: lone surrogate in string`);
-  return JSON.stringify(s);
+  private array(a: unknown[]): string {
+    if (Object.getPrototypeOf(a) !== Array.prototype) {
+      return this.fail('only plain arrays (not subclasses) have a canonical form');
+    }
+    this.enter(a);
+    let out = '[';
+    for (let i = 0; i < a.length; i++) {
+      this.path.push(i);
+      // A hole reads as undefined and JSON.stringify would write null for it.
+      if (!(i in a)) this.fail('sparse array');
+      if (i > 0) out += ',';
+      out += this.value(a[i]);
+      this.path.pop();
+    }
+    this.leave();
+    return out + ']';
+  }
+
+  private object(o: object): string {
+    const proto: unknown = Object.getPrototypeOf(o);
+    if (proto !== Object.prototype && proto !== null) {
+      const kind = (proto as { constructor?: { name?: string } } | null)?.constructor?.name;
+      const toJson = typeof (o as { toJSON?: unknown }).toJSON === 'function';
+      return this.fail(
+        `only plain objects have a canonical form (got ${kind ?? 'an exotic object'}` +
+          (toJson ? ', which JSON.stringify would replace through toJSON)' : ')'),
+      );
+    }
+    if (Object.getOwnPropertySymbols(o).length > 0) {
+      return this.fail('symbol-keyed properties have no JSON form');
+    }
+    this.enter(o);
+    const record = o as Record<string, unknown>;
+    // Default sort compares UTF-16 code units, which is the order RFC 8785 §3.2.3 requires.
+    const keys = Object.keys(record).sort();
+    let out = '{';
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i];
+      this.path.push(key);
+      if (i > 0) out += ',';
+      out += this.string(key);
+      out += ':';
+      out += this.value(record[key]);
+      this.path.pop();
+    }
+    this.leave();
+    return out + '}';
+  }
+
+  private enter(container: object): void {
+    if (this.ancestors.includes(container)) this.fail('cyclic structure');
+    this.ancestors.push(container);
+  }
+
+  private leave(): void {
+    this.ancestors.pop();
+  }
+
+  private fail(reason: string): never {
+    const where = this.path
+      .map((p) => (typeof p === 'number' ? `[${p}]` : `[${JSON.stringify(p)}]`))
+      .join('');
+    throw new CanonicalJsonError(`$${where}: ${reason}`);
+  }
 }

@@ -1,3 +1,4 @@
+// Pure ledger formats and algorithms: no framework, no database, only node:crypto and node:buffer.
 export * from './canonical-json';
 export * from './checkpoint';
 export * from './compact-range';

@@ -1,165 +1,218 @@
+import { Buffer } from 'node:buffer';
 import { HASH_SIZE, nodeHash } from './merkle-hash';
 
 /**
- * RFC 9162 §2.1.3.2 / §2.1.4.2 verification, in the formulation of transparency-dev/merkle
- * (whose probes the tests run). A verifier recomputes everything it is handed: nothing
+ * Proof verification, following the algorithms of RFC 9162 §2.1.3.2 (inclusion) and
+ * §2.1.4.2 (consistency) step by step, with the input rules that the transparency-dev/merkle
+ * probes pin (the tests run all 196). A verifier recomputes everything it is handed: nothing
  * supplied is trusted but the roots it is asked to check against.
+ *
+ * Tree sizes and indexes are JavaScript numbers, so they must be safe integers (< 2^53);
+ * the shifts below are divisions by two rather than 32-bit bit operations for that reason.
  */
-export class ProofError extends Error {}
+export class ProofError extends Error {
+  override name = 'ProofError';
+}
 
-const big = (n: number, what: string): bigint => {
-  if (!(Number.isSafeInteger(n) && n >= 0))
-    throw new ProofError(`${what} must be a count, got ${n}`);
-  return BigInt(n);
+function assertCount(n: unknown, what: string): asserts n is number {
+  if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0) {
+    throw new ProofError(`${what} must be a non-negative safe integer, got ${String(n)}`);
+  }
+}
+
+function assertHash(h: unknown, what: string): asserts h is Uint8Array {
+  if (!(h instanceof Uint8Array)) throw new ProofError(`${what} is not a byte array`);
+  if (h.length !== HASH_SIZE) {
+    throw new ProofError(`${what} is ${h.length} bytes, not ${HASH_SIZE}`);
+  }
+}
+
+function assertProof(proof: unknown): asserts proof is readonly Uint8Array[] {
+  if (!Array.isArray(proof)) throw new ProofError('proof must be an array of hashes');
+  proof.forEach((h, i) => assertHash(h, `proof element ${i}`));
+}
+
+const lsb = (x: number): boolean => x % 2 === 1;
+const half = (x: number): number => Math.floor(x / 2);
+const isPowerOfTwo = (x: number): boolean => {
+  while (x > 1 && !lsb(x)) x = half(x);
+  return x === 1;
 };
 
-const bitLength = (x: bigint) => (x === 0n ? 0 : x.toString(2).length);
-const onesCount = (x: bigint) => [...x.toString(2)].filter((c) => c === '1').length;
-const trailingZeros = (x: bigint) => {
+/**
+ * The RFC's walk over (fn, sn) for one proof element: returns the new (fn, sn) and whether
+ * the element is a left sibling. Shared by the length check and the hashing loops, so both
+ * agree on the shape of a proof.
+ */
+function step(fn: number, sn: number): { fn: number; sn: number; left: boolean } {
+  const left = lsb(fn) || fn === sn;
+  if (left && !lsb(fn)) {
+    // On the right border: skip levels where the node has no right sibling.
+    while (!lsb(fn) && fn !== 0) {
+      fn = half(fn);
+      sn = half(sn);
+    }
+  }
+  return { fn: half(fn), sn: half(sn), left };
+}
+
+/** Number of elements the walk consumes before sn reaches 0. */
+function walkLength(fn: number, sn: number): number {
   let n = 0;
-  while (x > 0n && (x & 1n) === 0n) {
-    x >>= 1n;
+  while (sn !== 0) {
+    ({ fn, sn } = step(fn, sn));
     n++;
   }
   return n;
-};
-
-function checkElements(proof: Uint8Array[]) {
-  proof.forEach((h, i) => {
-    if (h.length !== HASH_SIZE)
-      throw new ProofError(`proof element ${i} is ${h.length} bytes, not 32`);
-  });
 }
 
-/** Inner part: levels where the paths to `index` and to the last leaf differ. */
-function decompose(index: bigint, size: bigint): { inner: number; border: number } {
-  const inner = bitLength(index ^ (size - 1n));
-  const border = onesCount(index >> BigInt(inner));
-  return { inner, border };
-}
-
-function chainInner(seed: Buffer, proof: Uint8Array[], index: bigint): Buffer {
-  proof.forEach((h, i) => {
-    seed = ((index >> BigInt(i)) & 1n) === 0n ? nodeHash(seed, h) : nodeHash(h, seed);
-  });
-  return seed;
-}
-
-function chainInnerRight(seed: Buffer, proof: Uint8Array[], index: bigint): Buffer {
-  proof.forEach((h, i) => {
-    if (((index >> BigInt(i)) & 1n) === 1n) seed = nodeHash(h, seed);
-  });
-  return seed;
-}
-
-function chainBorderRight(seed: Buffer, proof: Uint8Array[]): Buffer {
-  for (const h of proof) seed = nodeHash(h, seed);
-  return seed;
-}
-
-/** The root an inclusion proof leads to (throws on a malformed proof). */
+/**
+ * The root an inclusion proof leads to (RFC 9162 §2.1.3.2 steps 1–4). Throws ProofError on
+ * a malformed proof: index not below size, hashes not 32 bytes, wrong number of elements.
+ */
 export function rootFromInclusionProof(
   leafHash: Uint8Array,
   index: number,
   size: number,
-  proof: Uint8Array[],
+  proof: readonly Uint8Array[],
 ): Buffer {
-  const i = big(index, 'index');
-  const n = big(size, 'size');
-  if (i >= n) throw new ProofError(`index ${index} is beyond tree size ${size}`);
-  if (leafHash.length !== HASH_SIZE) throw new ProofError('leaf hash is not 32 bytes');
-  checkElements(proof);
-  const { inner, border } = decompose(i, n);
-  if (proof.length !== inner + border) {
-    throw new ProofError(`wrong proof size ${proof.length}, want ${inner + border}`);
+  assertCount(index, 'leaf index');
+  assertCount(size, 'tree size');
+  if (index >= size) throw new ProofError(`leaf index ${index} is not below tree size ${size}`);
+  assertHash(leafHash, 'leaf hash');
+  assertProof(proof);
+  // Checking the length first stands in for the RFC's "sn is 0" checks (steps 4a and 5).
+  const want = walkLength(index, size - 1);
+  if (proof.length !== want) {
+    throw new ProofError(`wrong proof size ${proof.length}, want ${want}`);
   }
-  const res = chainInner(Buffer.from(leafHash), proof.slice(0, inner), i);
-  return chainBorderRight(res, proof.slice(inner));
+  let fn = index;
+  let sn = size - 1;
+  let r: Buffer = Buffer.from(leafHash);
+  for (const p of proof) {
+    const s = step(fn, sn);
+    r = s.left ? nodeHash(p, r) : nodeHash(r, p);
+    ({ fn, sn } = s);
+  }
+  return r;
 }
 
-/** Throws ProofError unless `proof` proves `leafHash` at `index` in the tree with `root`. */
+/** Throws ProofError unless `proof` proves `leafHash` at `index` in the tree (size, root). */
 export function checkInclusion(
   leafHash: Uint8Array,
   index: number,
   size: number,
-  proof: Uint8Array[],
+  proof: readonly Uint8Array[],
   root: Uint8Array,
 ): void {
   const calculated = rootFromInclusionProof(leafHash, index, size, proof);
-  if (!calculated.equals(Buffer.from(root))) {
-    throw new ProofError('inclusion proof leads to another root');
-  }
+  assertHash(root, 'root');
+  if (!calculated.equals(root)) throw new ProofError('inclusion proof leads to another root');
 }
 
+/** RFC 9162 §2.1.3.2 inclusion verification: true when the proof holds. */
 export function verifyInclusion(
   leafHash: Uint8Array,
   index: number,
   size: number,
-  proof: Uint8Array[],
+  proof: readonly Uint8Array[],
   root: Uint8Array,
 ): boolean {
-  return succeeds(() => checkInclusion(leafHash, index, size, proof, root));
+  return holds(() => checkInclusion(leafHash, index, size, proof, root));
 }
 
-/** Throws ProofError unless the tree (size1, root1) is a prefix of (size2, root2). */
+/**
+ * Checks the first root against a consistency proof and returns the second root it leads
+ * to (RFC 9162 §2.1.4.2). Rules, as the transparency-dev probes pin them:
+ * - a proof from size 0 is refused: the empty tree is a prefix of everything, so such a
+ *   "proof" proves nothing and accepting one would only hide a caller's mistake;
+ * - size2 below size1 is refused;
+ * - equal sizes need an empty proof, and the second root is the first one as given;
+ * - otherwise the proof must be non-empty and exactly as long as the sizes imply.
+ */
+export function rootFromConsistencyProof(
+  size1: number,
+  size2: number,
+  proof: readonly Uint8Array[],
+  root1: Uint8Array,
+): Buffer {
+  assertCount(size1, 'size1');
+  assertCount(size2, 'size2');
+  assertProof(proof);
+  if (size1 === 0) throw new ProofError('a consistency proof from the empty tree proves nothing');
+  if (size2 < size1) throw new ProofError(`size2 (${size2}) is below size1 (${size1})`);
+  if (!(root1 instanceof Uint8Array)) throw new ProofError('root1 is not a byte array');
+  if (size1 === size2) {
+    if (proof.length > 0) throw new ProofError('equal sizes need an empty proof');
+    return Buffer.from(root1);
+  }
+  if (proof.length === 0) throw new ProofError('empty proof');
+  assertHash(root1, 'root1');
+
+  // Step 2: when the old tree is a perfect subtree its root is the seed, not sent in the proof.
+  const seeded = isPowerOfTwo(size1);
+  const path: readonly Uint8Array[] = seeded ? [root1, ...proof] : proof;
+  // Steps 3–4.
+  let fn = size1 - 1;
+  let sn = size2 - 1;
+  while (lsb(fn)) {
+    fn = half(fn);
+    sn = half(sn);
+  }
+  const want = walkLength(fn, sn) + (seeded ? 0 : 1);
+  if (proof.length !== want) {
+    throw new ProofError(`wrong proof size ${proof.length}, want ${want}`);
+  }
+  // Steps 5–6: fr rebuilds the old root, sr the new one, from the same path.
+  let fr: Buffer = Buffer.from(path[0]);
+  let sr = fr;
+  for (let i = 1; i < path.length; i++) {
+    const c = path[i];
+    const s = step(fn, sn);
+    if (s.left) {
+      fr = nodeHash(c, fr);
+      sr = nodeHash(c, sr);
+    } else {
+      sr = nodeHash(sr, c);
+    }
+    ({ fn, sn } = s);
+  }
+  // Step 7 (first half); the caller compares the second root.
+  if (!fr.equals(root1)) throw new ProofError('consistency proof does not lead to the first root');
+  return sr;
+}
+
+/** Throws ProofError unless the tree (size1, root1) is a prefix of the tree (size2, root2). */
 export function checkConsistency(
   size1: number,
   size2: number,
-  proof: Uint8Array[],
+  proof: readonly Uint8Array[],
   root1: Uint8Array,
   root2: Uint8Array,
 ): void {
-  const n1 = big(size1, 'size1');
-  const n2 = big(size2, 'size2');
-  checkElements(proof);
-  const r1 = Buffer.from(root1);
-  const r2 = Buffer.from(root2);
-  // Nothing can be proved about the empty tree; a "proof" from size 0 is refused outright.
-  if (n1 === 0n) throw new ProofError('a consistency proof from size 0 proves nothing');
-  if (n2 < n1) throw new ProofError(`size2 (${size2}) < size1 (${size1})`);
-  if (n1 === n2) {
-    if (proof.length > 0) throw new ProofError('equal sizes need an empty proof');
-    if (!r1.equals(r2)) throw new ProofError('equal sizes but different roots');
-    return;
+  const calculated = rootFromConsistencyProof(size1, size2, proof, root1);
+  if (!(root2 instanceof Uint8Array)) throw new ProofError('root2 is not a byte array');
+  if (!calculated.equals(root2)) {
+    throw new ProofError(
+      size1 === size2
+        ? 'equal sizes but different roots'
+        : 'consistency proof does not lead to the second root',
+    );
   }
-  if (proof.length === 0) throw new ProofError('empty proof');
-  const d = decompose(n1 - 1n, n2);
-  const shift = trailingZeros(n1);
-  const inner = d.inner - shift;
-  let seed: Buffer;
-  let start: number;
-  if (n1 === 1n << BigInt(shift)) {
-    seed = r1;
-    start = 0;
-  } else {
-    seed = Buffer.from(proof[0]);
-    start = 1;
-  }
-  if (proof.length !== start + inner + d.border) {
-    throw new ProofError(`wrong proof size ${proof.length}, want ${start + inner + d.border}`);
-  }
-  const rest = proof.slice(start);
-  const mask = (n1 - 1n) >> BigInt(shift);
-  const hash1 = chainBorderRight(
-    chainInnerRight(seed, rest.slice(0, inner), mask),
-    rest.slice(inner),
-  );
-  if (!hash1.equals(r1)) throw new ProofError('consistency proof does not lead to the first root');
-  const hash2 = chainBorderRight(chainInner(seed, rest.slice(0, inner), mask), rest.slice(inner));
-  if (!hash2.equals(r2)) throw new ProofError('consistency proof does not lead to the second root');
 }
 
+/** RFC 9162 §2.1.4.2 consistency verification: true when the proof holds. */
 export function verifyConsistency(
   size1: number,
   size2: number,
-  proof: Uint8Array[],
+  proof: readonly Uint8Array[],
   root1: Uint8Array,
   root2: Uint8Array,
 ): boolean {
-  return succeeds(() => checkConsistency(size1, size2, proof, root1, root2));
+  return holds(() => checkConsistency(size1, size2, proof, root1, root2));
 }
 
-function succeeds(check: () => void): boolean {
+function holds(check: () => void): boolean {
   try {
     check();
     return true;
