@@ -7,7 +7,9 @@ function linterNamed(name: string): Gs1Linter | null {
   if (linter) return linter;
   if (UNSUPPORTED_LINTERS.has(name)) return null;
   // The dictionary names a linter this library does not know: a release added one.
-  throw new Error(`GS1 linter "${name}" is not implemented`);
+  throw new Error(
+    `GS1 linter "${name}" is unknown to this library: update it for the new dictionary`,
+  );
 }
 
 /**
