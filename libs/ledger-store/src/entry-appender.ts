@@ -1,3 +1,4 @@
+import { packBytes } from './packed-bytes';
 import { rowsOf, SqlExecutor } from './sql-executor';
 
 /** One row of ledger_entries: the exact hashed bytes plus columns for lookups. */
@@ -15,16 +16,24 @@ export interface LedgerEntryRow {
 }
 
 /**
- * Appends a batch with one statement (arrays through unnest: no 65,535-parameter limit).
+ * Appends a batch with one statement (arrays through unnest: no 65,535-parameter limit; the
+ * bytes packed into one binary parameter).
  * Indexes are assigned by the caller, the single sequencer holding the tree-state row lock.
  */
 export async function insertEntries(db: SqlExecutor, rows: LedgerEntryRow[]): Promise<void> {
   if (rows.length === 0) return;
+  const entries = packBytes(rows.map((r) => r.entry));
+  const hashes = packBytes(rows.map((r) => r.leafHash));
   await db.query(
     `INSERT INTO ledger_entries
        (idx, event_id, entry_type, action, refusal_code, event_time, recorded_at, actor_org, entry, leaf_hash)
-     SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[],
-                          $6::timestamptz[], $7::timestamptz[], $8::text[], $9::bytea[], $10::bytea[])`,
+     SELECT k.idx, k.event_id, k.entry_type, k.action, k.refusal_code, k.event_time, k.recorded_at,
+            k.actor_org, substring($9::bytea FROM k.e_off FOR k.e_len),
+            substring($12::bytea FROM k.h_off FOR 32)
+       FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[],
+                   $7::timestamptz[], $8::text[], $10::int[], $11::int[], $13::int[])
+         AS k(idx, event_id, entry_type, action, refusal_code, event_time, recorded_at, actor_org,
+              e_off, e_len, h_off)`,
     [
       rows.map((r) => r.index),
       rows.map((r) => r.eventId),
@@ -34,8 +43,11 @@ export async function insertEntries(db: SqlExecutor, rows: LedgerEntryRow[]): Pr
       rows.map((r) => r.eventTime),
       rows.map((r) => r.recordedAt),
       rows.map((r) => r.actorOrg),
-      rows.map((r) => r.entry),
-      rows.map((r) => r.leafHash),
+      entries.blob,
+      entries.offsets,
+      entries.lengths,
+      hashes.blob,
+      hashes.offsets,
     ],
   );
 }

@@ -1,3 +1,4 @@
+import { packBytes } from './packed-bytes';
 import { HASH_SIZE, TILE_WIDTH } from './tile-layout';
 import { rowsOf, SqlExecutor } from './sql-executor';
 
@@ -89,11 +90,19 @@ export class TileWriter {
     this.completed.length = 0;
     this.touched.clear();
     if (rows.length === 0) return;
+    const packed = packBytes(rows.map((r) => r.hashes));
     await db.query(
       `INSERT INTO ledger_tree_tiles (level, tile_index, hashes)
-       SELECT * FROM unnest($1::smallint[], $2::bigint[], $3::bytea[])
+       SELECT k.level, k.tile_index, substring($3::bytea FROM k.off FOR k.len)
+         FROM unnest($1::smallint[], $2::bigint[], $4::int[], $5::int[]) AS k(level, tile_index, off, len)
        ON CONFLICT (level, tile_index) DO UPDATE SET hashes = EXCLUDED.hashes`,
-      [rows.map((r) => r.level), rows.map((r) => r.tileIndex), rows.map((r) => r.hashes)],
+      [
+        rows.map((r) => r.level),
+        rows.map((r) => r.tileIndex),
+        packed.blob,
+        packed.offsets,
+        packed.lengths,
+      ],
     );
   }
 }

@@ -107,19 +107,26 @@ export async function loadUnitsInContainers(db: SqlExecutor, ssccs: string[]): P
   return rows.map(fromDb);
 }
 
-/** Inserts or replaces the given units with one statement. */
+/**
+ * Inserts or replaces the given units with one statement. The rows travel as one JSON array
+ * (json_populate_recordset): the server parses that faster than twenty text arrays.
+ */
 export async function upsertUnits(db: SqlExecutor, units: UnitRow[]): Promise<void> {
   if (units.length === 0) return;
   const names = COLUMNS.map(([c]) => c);
-  const params = COLUMNS.map(([c]) => units.map((u) => u[FIELD[c]]));
-  const unnest = COLUMNS.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ');
+  const rows = units.map((u) => {
+    const row: Record<string, unknown> = {};
+    for (const c of names) row[c] = u[FIELD[c]] ?? null;
+    return row;
+  });
   await db.query(
-    `INSERT INTO units (${names.join(', ')}) SELECT * FROM unnest(${unnest})
+    `INSERT INTO units (${names.join(', ')})
+     SELECT ${names.join(', ')} FROM json_populate_recordset(NULL::units, $1::json)
      ON CONFLICT (gtin, serial) DO UPDATE SET ${names
        .filter((c) => c !== 'gtin' && c !== 'serial')
        .map((c) => `${c} = EXCLUDED.${c}`)
        .join(', ')}`,
-    params,
+    [JSON.stringify(rows)],
   );
 }
 
