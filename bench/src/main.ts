@@ -1,18 +1,41 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { runIngestBench } from './ingest-bench';
 import { runLedgerBench } from './ledger-bench';
+
+const f = (n: number) => Math.round(n).toLocaleString('en-US');
+
+function save(run: Record<string, unknown>, quick: boolean): string {
+  mkdirSync('bench/results', { recursive: true });
+  const file = `bench/results/${run.bench as string}-${(run.date as string).slice(0, 10)}${quick ? '-quick' : ''}.json`;
+  writeFileSync(file, JSON.stringify(run, null, 2) + '\n');
+  console.log(`\n${run.machine as string}, ${run.mode as string} run, results in ${file}\n`);
+  return file;
+}
+
+/** `npm run bench:ingest [-- --quick]`. */
+async function ingest(quick: boolean) {
+  const run = await runIngestBench({ quick });
+  save(run, quick);
+  console.log(
+    '| end to end (HTTP → inbox → queue → committed ledger entries) | scans/s | entries/s | accepted scans/s | request median |',
+  );
+  console.log('|---|---|---|---|---|');
+  for (const s of run.scenarios as any[]) {
+    console.log(
+      `| ${s.scenario}, ${f(s.scans)} scans | ${f(s.scansPerSecond)} | ${f(s.entriesPerSecond)} | ${f(s.acceptedScansPerSecond)} | ${s.requestMsMedian.toFixed(0)} ms |`,
+    );
+  }
+}
 
 /** `npm run bench:ledger [-- --quick]`: results to bench/results/ and a table on stdout. */
 async function main() {
   const quick = process.argv.includes('--quick');
   const which = process.argv[2] ?? 'ledger';
+  if (which === 'ingest') return ingest(quick);
   if (which !== 'ledger') throw new Error(`unknown benchmark ${which}`);
   const run = await runLedgerBench({ quick });
-  mkdirSync('bench/results', { recursive: true });
-  const file = `bench/results/ledger-${(run.date as string).slice(0, 10)}${quick ? '-quick' : ''}.json`;
-  writeFileSync(file, JSON.stringify(run, null, 2) + '\n');
+  save(run, quick);
   const r = run as any;
-  const f = (n: number) => Math.round(n).toLocaleString('en-US');
-  console.log(`\n${run.machine}, ${run.mode} run, results in ${file}\n`);
   console.log('| measure | result |\n|---|---|');
   console.log(
     `| naive per-event trigger hash chain, entries only (4 writers) | ${f(r.naiveChainEventsPerSecond)} events/s |`,

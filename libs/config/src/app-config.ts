@@ -47,6 +47,13 @@ export interface LedgerConfig {
   checkpointIntervalMs: number;
 }
 
+export interface IngestConfig {
+  captureMaxEvents: number;
+  scanBatchMax: number;
+  redeliverAfterMs: number;
+  recoveryIntervalMs: number;
+}
+
 export interface AppConfig {
   env: EnvironmentVariables['NODE_ENV'];
   logLevel: string;
@@ -55,6 +62,7 @@ export interface AppConfig {
   http: HttpConfig;
   auth: AuthConfig;
   ledger: LedgerConfig;
+  ingest: IngestConfig;
 }
 
 /** The one place that turns the environment into typed configuration. */
@@ -101,6 +109,12 @@ export function loadAppConfig(env: Record<string, unknown> = process.env): AppCo
       batchMaxWaitMs: v.LEDGER_BATCH_MAX_WAIT_MS,
       workerConcurrency: v.LEDGER_WORKER_CONCURRENCY,
       checkpointIntervalMs: v.LEDGER_CHECKPOINT_INTERVAL_MS,
+    },
+    ingest: {
+      captureMaxEvents: v.INGEST_CAPTURE_MAX_EVENTS,
+      scanBatchMax: v.INGEST_SCAN_BATCH_MAX,
+      redeliverAfterMs: v.INGEST_REDELIVER_AFTER_MS,
+      recoveryIntervalMs: v.INGEST_RECOVERY_INTERVAL_MS,
     },
   };
 }

@@ -89,6 +89,15 @@ export class EnvironmentVariables {
   /** How often a new checkpoint is signed while the log grows. */
   @Transform(toInt) @IsInt() @Min(100) @Max(3_600_000) LEDGER_CHECKPOINT_INTERVAL_MS = 1000;
 
+  /** Most events one EPCIS capture may carry (advertised as GS1-EPCIS-Capture-Limit). */
+  @Transform(toInt) @IsInt() @Min(1) @Max(100_000) INGEST_CAPTURE_MAX_EVENTS = 10_000;
+  /** Most scans one POST /v1/scans may carry. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(100_000) INGEST_SCAN_BATCH_MAX = 10_000;
+  /** An accepted capture not fully in the ledger after this long is enqueued again… */
+  @Transform(toInt) @IsInt() @Min(1000) @Max(86_400_000) INGEST_REDELIVER_AFTER_MS = 30_000;
+  /** …by a sweep that runs this often. */
+  @Transform(toInt) @IsInt() @Min(100) @Max(3_600_000) INGEST_RECOVERY_INTERVAL_MS = 10_000;
+
   /** Ed25519 signing key in Go note format: PRIVATE+KEY+<name>+<keyid>+<base64>. */
   @IsOptional()
   @Matches(/^PRIVATE\+KEY\+/, { message: 'must be a PRIVATE+KEY+… note key' })

@@ -30,6 +30,8 @@ export const ERROR_CODES = {
   ALREADY_DESTROYED: 409,
   DUPLICATE_CODE_USE: 409,
   DUPLICATE_EVENT: 409,
+  /** Refused with the rest of its capture because another event of it was refused (EPCIS rollback). */
+  CAPTURE_ROLLED_BACK: 409,
   EXPIRED: 422,
   RECALLED: 422,
   ON_HOLD: 422,

@@ -1,5 +1,6 @@
 import {
   ACTION_RULES,
+  actionsForEpcis,
   actionsFrom,
   expandVocabularyTerm,
   TRACE_JSONLD_CONTEXT,
@@ -172,5 +173,65 @@ describe('EPCIS 2.0 / CBV encoding', () => {
       ].sort(),
     );
     expect(UNIT_STATES.every((s) => Array.isArray(actionsFrom(s)))).toBe(true);
+  });
+});
+
+describe('actionsForEpcis', () => {
+  it('finds every action from its own encoding', () => {
+    for (const action of UNIT_ACTIONS) {
+      const e = ACTION_RULES[action].epcis;
+      if (e.correctionOf) continue;
+      expect(
+        actionsForEpcis({
+          eventType: e.eventType,
+          action: e.action,
+          bizStep: e.bizStep,
+          disposition: e.disposition,
+        }),
+      ).toContain(action);
+    }
+  });
+
+  it('lists the actions that share an encoding, and all dispositions of a bare bizStep', () => {
+    const shipping = { eventType: 'ObjectEvent', action: 'OBSERVE', bizStep: 'shipping' };
+    expect(actionsForEpcis({ ...shipping, disposition: 'in_transit' })).toEqual([
+      'SHIP',
+      'TRANSFER_SHIP',
+      'RE_EXPORT',
+    ]);
+    expect(actionsForEpcis(shipping)).toEqual([
+      'SHIP',
+      'TRANSFER_SHIP',
+      'RETURN_SHIP',
+      'RE_EXPORT',
+    ]);
+    expect(
+      actionsForEpcis({
+        eventType: 'ObjectEvent',
+        action: 'OBSERVE',
+        bizStep: 'void_shipping',
+        disposition: 'in_transit',
+      }),
+    ).toEqual(['VOID_SHIPMENT']);
+  });
+
+  it('matches nothing for a wrong event type, action or an unknown bizStep, and never a correction', () => {
+    expect(
+      actionsForEpcis({ eventType: 'ObjectEvent', action: 'ADD', bizStep: 'shipping' }),
+    ).toEqual([]);
+    expect(
+      actionsForEpcis({ eventType: 'TransactionEvent', action: 'ADD', bizStep: 'commissioning' }),
+    ).toEqual([]);
+    expect(
+      actionsForEpcis({ eventType: 'ObjectEvent', action: 'OBSERVE', bizStep: 'brewing' }),
+    ).toEqual([]);
+    expect(
+      actionsForEpcis({
+        eventType: 'ObjectEvent',
+        action: 'OBSERVE',
+        bizStep: 'receiving',
+        disposition: 'sellable_accessible',
+      }),
+    ).toEqual(['RECEIVE_HOSPITAL', 'TRANSFER_RECEIVE']);
   });
 });

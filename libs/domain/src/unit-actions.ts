@@ -389,3 +389,31 @@ export function actionsFrom(state: UnitState): UnitAction[] {
     return from !== 'NONE' && from.includes(state);
   });
 }
+
+/** What an EPCIS event says it is: event type, action, bizStep and disposition (CBV short names). */
+export interface EpcisEventShape {
+  eventType: string;
+  action: string;
+  bizStep: string;
+  disposition?: string;
+}
+
+/**
+ * The actions whose EPCIS encoding the event has. Several can share one encoding (shipping
+ * in transit is a release, a transfer or a re-export): the caller picks among them. A
+ * disposition left out matches every disposition of the bizStep; corrections are not
+ * matched (they are captured as error declarations).
+ */
+export function actionsForEpcis(shape: EpcisEventShape): UnitAction[] {
+  return UNIT_ACTIONS.filter((a) => {
+    const e = ACTION_RULES[a].epcis;
+    if (e.correctionOf) return false;
+    if (e.eventType !== shape.eventType || e.action !== shape.action) return false;
+    if (e.bizStep !== shape.bizStep) return false;
+    return (
+      shape.disposition === undefined ||
+      e.disposition === undefined ||
+      e.disposition === shape.disposition
+    );
+  });
+}

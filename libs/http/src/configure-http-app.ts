@@ -13,6 +13,11 @@ export interface HttpAppOptions {
   openApi?: boolean;
   /** Content types parsed as JSON besides application/json (e.g. application/ld+json). */
   jsonTypes?: string[];
+  /**
+   * Runs before the body is read, so that what it sets (headers advertising limits) is on
+   * every answer, the body parser's 413 included.
+   */
+  beforeBody?: (cfg: AppConfig) => (req: Request, res: Response, next: NextFunction) => void;
 }
 
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
@@ -24,6 +29,7 @@ const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
  */
 export function configureHttpApp(app: INestApplication, cfg: AppConfig, opts: HttpAppOptions) {
   app.use(helmet());
+  if (opts.beforeBody) app.use(opts.beforeBody(cfg));
   const parser = express.json({
     limit: cfg.http.bodyLimitBytes,
     type: ['application/json', 'application/*+json', ...(opts.jsonTypes ?? [])],

@@ -5,9 +5,9 @@ import { LEDGER_ENVELOPE_VERSION, LedgerEnvelope, withoutUndefined } from './led
 import type { SqlExecutor } from './sql-executor';
 import { TileWriter } from './tile-writer';
 import { readTreeState, writeTreeState } from './tree-state';
-import type { UnitEventEvaluator } from './unit-event-evaluator';
+import type { EvaluationOutcome, UnitEventEvaluator } from './unit-event-evaluator';
 import { ProjectionBatch } from './projection-batch';
-import { loadUnits } from './unit-projection-store';
+import { loadUnits, UnitRow } from './unit-projection-store';
 
 /** Runs `work` in one database transaction (TypeORM DataSource.transaction, pg BEGIN/COMMIT…). */
 export type TransactionRunner = <T>(work: (db: SqlExecutor) => Promise<T>) => Promise<T>;
@@ -62,14 +62,28 @@ export class LedgerSequencer {
     const envelopes: LedgerEnvelope[] = [];
     const projections = new ProjectionBatch(units);
 
-    for (const event of events) {
+    let rollback: Map<string, EvaluationOutcome> | null = null;
+    for (let i = 0; i < events.length; i++) {
+      const event = events[i];
       const earlier = byEventId.get(event.eventId) ?? priorVerdict(prior.get(event.eventId));
       if (earlier) {
         verdicts.push({ ...earlier, duplicate: true });
         continue;
       }
       const index = state.size + rows.length;
-      const outcome = this.evaluator.evaluate(event, units, index, recordTime);
+      if (event.atomicGroup !== undefined && events[i - 1]?.atomicGroup !== event.atomicGroup) {
+        rollback = this.tryGroup(
+          events,
+          i,
+          units,
+          index,
+          recordTime,
+          (id) => byEventId.has(id) || prior.has(id),
+        );
+      }
+      const outcome: EvaluationOutcome =
+        (event.atomicGroup !== undefined ? rollback?.get(event.eventId) : undefined) ??
+        this.evaluator.evaluate(event, units, index, recordTime);
       const envelope = withoutUndefined<LedgerEnvelope>({
         v: LEDGER_ENVELOPE_VERSION,
         index,
@@ -139,6 +153,53 @@ export class LedgerSequencer {
       });
     }
     return verdicts;
+  }
+
+  /**
+   * Decides the atomic group starting at `start` on a scratch copy of the units. When one of
+   * its events is refused, answers the refusal of every event of the group (the others get
+   * CAPTURE_ROLLED_BACK); when all would be accepted, answers null and the caller decides
+   * them for real.
+   */
+  private tryGroup(
+    events: LedgerEventInput[],
+    start: number,
+    units: Map<string, UnitRow>,
+    firstIndex: number,
+    recordTime: string,
+    sequenced: (eventId: string) => boolean,
+  ): Map<string, EvaluationOutcome> | null {
+    const group = events[start].atomicGroup;
+    const scratch = new Map(units);
+    const trial = new ProjectionBatch(scratch);
+    const outcomes = new Map<string, EvaluationOutcome>();
+    let refused: { eventId: string; code: string } | null = null;
+    let index = firstIndex;
+    for (let i = start; i < events.length && events[i].atomicGroup === group; i++) {
+      const event = events[i];
+      if (sequenced(event.eventId) || outcomes.has(event.eventId)) continue;
+      const outcome = this.evaluator.evaluate(event, scratch, index, recordTime);
+      outcomes.set(event.eventId, outcome);
+      if (outcome.accepted) trial.accepted(event, index, outcome.updates);
+      else refused ??= { eventId: event.eventId, code: outcome.code };
+      index++;
+    }
+    if (!refused) return null;
+    const first = refused;
+    const answer = new Map<string, EvaluationOutcome>();
+    for (const [eventId, outcome] of outcomes) {
+      answer.set(
+        eventId,
+        outcome.accepted
+          ? {
+              accepted: false,
+              code: 'CAPTURE_ROLLED_BACK',
+              detail: `rolled back with its capture: event ${first.eventId} was refused (${first.code})`,
+            }
+          : outcome,
+      );
+    }
+    return answer;
   }
 
   private async treeMemory(db: SqlExecutor, size: number, compact: Buffer[]): Promise<TreeMemory> {

@@ -3,13 +3,15 @@ import { createHash } from 'node:crypto';
 
 /**
  * Defaults for every job: retried with exponential backoff and jitter (so that a crowd of
- * retries does not hit a recovering database in step), completed jobs kept for a day for
- * inspection in Bull Board, failed jobs kept two weeks for a redrive.
+ * retries does not hit a recovering database in step), the last completed jobs kept for an
+ * hour for inspection in Bull Board, failed jobs kept two weeks for a redrive. A job carries
+ * up to 1,000 events (~0.7 MB with its verdicts) and the events live on in PostgreSQL, so
+ * keeping many completed jobs would only fill Redis.
  */
 export const DEFAULT_JOB_OPTIONS: JobsOptions = {
   attempts: 10,
   backoff: { type: 'exponential', delay: 500, jitter: 0.5 },
-  removeOnComplete: { age: 24 * 3600, count: 100_000 },
+  removeOnComplete: { age: 3600, count: 500 },
   removeOnFail: { age: 14 * 24 * 3600 },
 };
 

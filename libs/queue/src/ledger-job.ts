@@ -37,6 +37,11 @@ export interface LedgerEventInput {
   refs?: LedgerRefs;
   /** Facts the rules need that are not in the units' state (destination, patient, reason…). */
   context?: Record<string, unknown>;
+  /**
+   * Events sharing a group are all accepted or all refused (EPCIS capture with rollback).
+   * They travel in one job, so the sequencer sees them in one batch, one after another.
+   */
+  atomicGroup?: string;
 }
 
 export type LedgerVerdict =

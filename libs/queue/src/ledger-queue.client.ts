@@ -14,6 +14,27 @@ export class LedgerTimeoutError extends Error {
 /** Events a job may carry: large enough to batch, small enough for one transaction. */
 export const MAX_EVENTS_PER_JOB = 1000;
 
+/** Splits events into jobs: at most MAX_EVENTS_PER_JOB each, atomic groups never split. */
+export function jobChunks(events: LedgerEventInput[]): LedgerEventInput[][] {
+  const chunks: LedgerEventInput[][] = [];
+  let current: LedgerEventInput[] = [];
+  let i = 0;
+  while (i < events.length) {
+    const group = events[i].atomicGroup;
+    let end = i + 1;
+    if (group !== undefined) while (end < events.length && events[end].atomicGroup === group) end++;
+    const unit = events.slice(i, end);
+    if (current.length > 0 && current.length + unit.length > MAX_EVENTS_PER_JOB) {
+      chunks.push(current);
+      current = [];
+    }
+    current.push(...unit);
+    i = end;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}
+
 /**
  * How producers hand events to the sequencer: many events per job, many jobs per Redis round
  * trip, and — for callers that must answer with the verdict (dispensing) — a bounded wait.
@@ -25,20 +46,18 @@ export class LedgerQueueClient implements OnApplicationShutdown {
   constructor(@InjectQueue(LEDGER_QUEUE) private readonly queue: Queue<LedgerJobData>) {}
 
   /**
-   * Enqueues events in jobs of at most MAX_EVENTS_PER_JOB, with one addBulk. The job id is
-   * derived from the first event id so that a retried submission is deduplicated by BullMQ
-   * while the job lives; the sequencer's unique event id covers the rest.
+   * Enqueues events in jobs of at most MAX_EVENTS_PER_JOB, with one addBulk; the events of
+   * an atomic group stay together in one job whatever its size. The job id is derived from
+   * the first event id so that a retried submission is deduplicated by BullMQ while the job
+   * lives; `jobKey` overrides it (the recovery sweep's redeliveries need fresh ids). The
+   * sequencer's unique event id covers the rest.
    */
-  async submit(events: LedgerEventInput[]): Promise<Job<LedgerJobData>[]> {
+  async submit(events: LedgerEventInput[], jobKey?: string): Promise<Job<LedgerJobData>[]> {
     if (events.length === 0) return [];
     const jobs = [];
-    for (let i = 0; i < events.length; i += MAX_EVENTS_PER_JOB) {
-      const chunk = events.slice(i, i + MAX_EVENTS_PER_JOB);
-      jobs.push({
-        name: chunk[0].action,
-        data: { events: chunk },
-        opts: { jobId: jobIdFor(`${chunk[0].eventId}#${chunk.length}`) },
-      });
+    for (const chunk of jobChunks(events)) {
+      const key = `${jobKey ?? ''}${chunk[0].eventId}#${chunk.length}`;
+      jobs.push({ name: chunk[0].action, data: { events: chunk }, opts: { jobId: jobIdFor(key) } });
     }
     return this.queue.addBulk(jobs);
   }

@@ -1,6 +1,12 @@
 import { MasterData1795392000000 } from './1795392000000-master-data';
 import { Ledger1795392100000 } from './1795392100000-ledger';
 import { Projections1795392200000 } from './1795392200000-projections';
+import { CaptureInbox1795392300000 } from './1795392300000-capture-inbox';
 
 /** In order; each migration is reviewed SQL. */
-export const MIGRATIONS = [MasterData1795392000000, Ledger1795392100000, Projections1795392200000];
+export const MIGRATIONS = [
+  MasterData1795392000000,
+  Ledger1795392100000,
+  Projections1795392200000,
+  CaptureInbox1795392300000,
+];

@@ -1,0 +1,213 @@
+import { TokenService } from '@trace/auth';
+import { gs1CheckDigit } from '@trace/identifiers';
+import { formatPrivateKey, generateSigner } from '@trace/ledger';
+import { ChildProcess, spawn } from 'node:child_process';
+import { cpus, totalmem } from 'node:os';
+import { resolve } from 'node:path';
+import { createBenchDatabase, progress } from './bench-database';
+
+const ROOT = resolve(__dirname, '../../../..');
+const GCP = '9506000';
+const GTIN = `0${GCP}13435` + gs1CheckDigit(`0${GCP}13435`);
+const GS = '\u001d';
+const ORG = 'IMP-BENCH';
+const SITE = 'IMP-BENCH-PORT';
+const SGLN = `urn:epc:id:sgln:${GCP}.00001.0`;
+const CONTEXT = 'https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld';
+
+/** A built service as its own process, like `npm start` runs it. */
+function startService(name: string, env: Record<string, string>): Promise<ChildProcess> {
+  const child = spawn(
+    process.execPath,
+    [resolve(ROOT, `dist/apps/${name}/apps/${name}/src/main.js`)],
+    {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let output = '';
+  return new Promise((done, fail) => {
+    const timer = setTimeout(() => fail(new Error(`${name} did not start:\n${output}`)), 30000);
+    const read = (d: Buffer) => {
+      output += String(d);
+      if (/listening/.test(output)) {
+        clearTimeout(timer);
+        done(child);
+      }
+    };
+    child.stdout.on('data', read);
+    child.stderr.on('data', read);
+    child.on('exit', (code) => fail(new Error(`${name} exited with ${code}:\n${output}`)));
+  });
+}
+
+let serialNo = 0;
+const nextSerial = () => `S${(serialNo++).toString(36)}`;
+const scan = (serial: string) => `]d201${GTIN}1728063010LOT1${GS}21${serial}`;
+const sgtin = (serial: string) => `urn:epc:id:sgtin:${GCP}.0${GTIN.slice(8, 13)}.${serial}`;
+
+/** One request: a scan batch (one event per pack) or an EPCIS document of 100-EPC events. */
+function scanBatch(scans: number) {
+  return {
+    path: '/v1/scans',
+    body: {
+      bizStep: 'commissioning',
+      locationCode: SITE,
+      scans: Array.from({ length: scans }, () => scan(nextSerial())),
+    },
+  };
+}
+
+function epcisDocument(events: number, epcsPerEvent: number) {
+  return {
+    path: '/epcis/capture',
+    body: {
+      '@context': [CONTEXT],
+      type: 'EPCISDocument',
+      schemaVersion: '2.0',
+      creationDate: '2026-06-01T10:00:00.000+08:00',
+      epcisBody: {
+        eventList: Array.from({ length: events }, () => ({
+          type: 'ObjectEvent',
+          eventTime: '2026-06-01T10:00:00.000+08:00',
+          eventTimeZoneOffset: '+08:00',
+          epcList: Array.from({ length: epcsPerEvent }, () => sgtin(nextSerial())),
+          action: 'ADD',
+          bizStep: 'commissioning',
+          disposition: 'active',
+          bizLocation: { id: SGLN },
+          ilmd: { 'cbvmda:lotNumber': 'LOT1', 'cbvmda:itemExpirationDate': '2028-06-30' },
+        })),
+      },
+    },
+  };
+}
+
+interface Scenario {
+  label: string;
+  requests: number;
+  scansPerRequest: number;
+  eventsPerRequest: number;
+  make: () => { path: string; body: unknown };
+}
+
+/**
+ * `npm run bench:ingest`: ingest-api and ledger-writer as real processes on a throw-away
+ * database; a client posts requests with a few in flight; the rate is scans (and ledger
+ * entries) per second from the first request until the last entry is committed.
+ */
+export async function runIngestBench(opts: { quick: boolean }) {
+  const db = await createBenchDatabase();
+  const prefix = `bench-${Date.now().toString(36)}`;
+  const env = {
+    DATABASE_NAME: db.cfg.database.database,
+    REDIS_PREFIX: prefix,
+    LOG_LEVEL: 'warn',
+    JWT_SECRET: db.cfg.auth.jwtSecret,
+    LEDGER_SIGNING_KEY: formatPrivateKey(generateSigner(db.cfg.ledger.origin)),
+    INGEST_API_PORT: '3901',
+    LEDGER_WRITER_PORT: '3905',
+  };
+  const children: ChildProcess[] = [];
+  const run: Record<string, unknown> = {
+    bench: 'ingest',
+    date: new Date().toISOString(),
+    machine: `${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
+    mode: opts.quick ? 'quick' : 'full',
+  };
+  try {
+    await db.pool.query(`
+      INSERT INTO organisations (code, name, type) VALUES ('${ORG}', 'Bench importer', 'IMPORTER');
+      INSERT INTO locations (code, organisation_code, name, sgln) VALUES ('${SITE}', '${ORG}', 'Port', '${SGLN}');
+      INSERT INTO products (gtin, name, kind, gcp_length, dosage_form, route)
+        VALUES ('${GTIN}', 'Bench drug', 'DRUG', 7, 'tablet', 'ORAL');`);
+    children.push(await startService('ledger-writer', env));
+    children.push(await startService('ingest-api', env));
+    const token = TokenService.issueWith(db.cfg.auth, {
+      sub: 'bench',
+      org: ORG,
+      roles: ['importer'],
+    });
+    const scale = opts.quick ? 1 : 3;
+    const scenarios: Scenario[] = [
+      {
+        label: 'single-EPC events (scan batches of 1,000)',
+        requests: 20 * scale,
+        scansPerRequest: 1000,
+        eventsPerRequest: 1000,
+        make: () => scanBatch(1000),
+      },
+      {
+        label: '100-EPC events (EPCIS documents of 10 events)',
+        requests: 20 * scale,
+        scansPerRequest: 1000,
+        eventsPerRequest: 10,
+        make: () => epcisDocument(10, 100),
+      },
+    ];
+    const results: Record<string, unknown>[] = [];
+    for (const s of scenarios) {
+      process.stderr.write(`${s.label}…\n`);
+      const bodies = Array.from({ length: s.requests }, () => JSON.stringify(s.make().body));
+      const path = s.make().path;
+      const before = Number(
+        (await db.pool.query('SELECT count(*) FROM ledger_entries')).rows[0].count,
+      );
+      const bar = progress(s.label);
+      const started = process.hrtime.bigint();
+      let next = 0;
+      const latencies: number[] = [];
+      await Promise.all(
+        Array.from({ length: 4 }, async () => {
+          while (next < bodies.length) {
+            const body = bodies[next++];
+            const t = process.hrtime.bigint();
+            const res = await fetch(`http://127.0.0.1:3901${path}`, {
+              method: 'POST',
+              headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+              body,
+            });
+            if (res.status !== 202)
+              throw new Error(`${path} answered ${res.status}: ${await res.text()}`);
+            await res.arrayBuffer();
+            latencies.push(Number(process.hrtime.bigint() - t) / 1e6);
+          }
+        }),
+      );
+      const acceptedAfter = Number(process.hrtime.bigint() - started) / 1e9;
+      const target = before + s.requests * s.eventsPerRequest;
+      for (;;) {
+        const n = Number(
+          (await db.pool.query('SELECT count(*) FROM ledger_entries')).rows[0].count,
+        );
+        bar.tick(n - before, target - before);
+        if (n >= target) break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const refused = Number(
+        (await db.pool.query(`SELECT count(*) FROM ledger_entries WHERE entry_type = 'alert'`))
+          .rows[0].count,
+      );
+      if (refused > 0) throw new Error(`${refused} bench events were refused`);
+      latencies.sort((a, b) => a - b);
+      results.push({
+        scenario: s.label,
+        scans: s.requests * s.scansPerRequest,
+        ledgerEntries: s.requests * s.eventsPerRequest,
+        scansPerSecond: (s.requests * s.scansPerRequest) / seconds,
+        entriesPerSecond: (s.requests * s.eventsPerRequest) / seconds,
+        acceptedScansPerSecond: (s.requests * s.scansPerRequest) / acceptedAfter,
+        requestMsMedian: latencies[Math.floor(latencies.length / 2)],
+      });
+    }
+    run.scenarios = results;
+    return run;
+  } finally {
+    for (const c of children) c.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 1000));
+    for (const c of children) c.kill('SIGKILL');
+    await db.drop();
+  }
+}
