@@ -2,6 +2,7 @@ import { TokenService } from '@trace/auth';
 import { gs1CheckDigit } from '@trace/identifiers';
 import { formatPrivateKey, generateSigner } from '@trace/ledger';
 import { ChildProcess, spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { resolve } from 'node:path';
 import { createBenchDatabase, progress } from './bench-database';
@@ -17,9 +18,11 @@ const CONTEXT = 'https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld'
 
 /** A built service as its own process, like `npm start` runs it. */
 function startService(name: string, env: Record<string, string>): Promise<ChildProcess> {
+  // BENCH_NODE_ARGS (e.g. "--prof") is passed to the services, for profiling them under load.
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const child = spawn(
     process.execPath,
-    [resolve(ROOT, `dist/apps/${name}/apps/${name}/src/main.js`)],
+    [...nodeArgs, resolve(ROOT, `dist/apps/${name}/apps/${name}/src/main.js`)],
     {
       cwd: ROOT,
       env: { ...process.env, ...env },
@@ -40,6 +43,35 @@ function startService(name: string, env: Record<string, string>): Promise<ChildP
     child.stderr.on('data', read);
     child.on('exit', (code) => fail(new Error(`${name} exited with ${code}:\n${output}`)));
   });
+}
+
+/** CPU seconds used so far by processes (utime + stime, Linux /proc), by name. */
+function cpuSeconds(named: Record<string, number[]>): Record<string, number> {
+  const read = (pid: number) => {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      return (Number(fields[11]) + Number(fields[12])) / 100;
+    } catch {
+      return 0; // gone: a backend that ended
+    }
+  };
+  const out: Record<string, number> = {};
+  for (const [name, pids] of Object.entries(named))
+    out[name] = pids.reduce((t, p) => t + read(p), 0);
+  return out;
+}
+
+function pidsOf(command: string): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === command) pids.push(Number(entry));
+    } catch {
+      // ended meanwhile
+    }
+  }
+  return pids;
 }
 
 let serialNo = 0;
@@ -106,8 +138,8 @@ export async function runIngestBench(opts: { quick: boolean }) {
     LOG_LEVEL: 'warn',
     JWT_SECRET: db.cfg.auth.jwtSecret,
     LEDGER_SIGNING_KEY: formatPrivateKey(generateSigner(db.cfg.ledger.origin)),
-    INGEST_API_PORT: '3901',
-    LEDGER_WRITER_PORT: '3905',
+    INGEST_API_PORT: '3911',
+    LEDGER_WRITER_PORT: '3915',
   };
   const children: ChildProcess[] = [];
   const run: Record<string, unknown> = {
@@ -129,7 +161,7 @@ export async function runIngestBench(opts: { quick: boolean }) {
       org: ORG,
       roles: ['importer'],
     });
-    const scale = opts.quick ? 1 : 3;
+    const scale = opts.quick ? 1 : 6;
     const scenarios: Scenario[] = [
       {
         label: 'single-EPC events (scan batches of 1,000)',
@@ -155,6 +187,13 @@ export async function runIngestBench(opts: { quick: boolean }) {
         (await db.pool.query('SELECT count(*) FROM ledger_entries')).rows[0].count,
       );
       const bar = progress(s.label);
+      const processes = () => ({
+        'ingest-api': [children[1].pid as number],
+        'ledger-writer': [children[0].pid as number],
+        postgres: pidsOf('postgres'),
+        redis: pidsOf('redis-server'),
+      });
+      const cpuBefore = cpuSeconds(processes());
       const started = process.hrtime.bigint();
       let next = 0;
       const latencies: number[] = [];
@@ -163,7 +202,7 @@ export async function runIngestBench(opts: { quick: boolean }) {
           while (next < bodies.length) {
             const body = bodies[next++];
             const t = process.hrtime.bigint();
-            const res = await fetch(`http://127.0.0.1:3901${path}`, {
+            const res = await fetch(`http://127.0.0.1:3911${path}`, {
               method: 'POST',
               headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
               body,
@@ -186,6 +225,13 @@ export async function runIngestBench(opts: { quick: boolean }) {
         await new Promise((r) => setTimeout(r, 20));
       }
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const cpuAfter = cpuSeconds(processes());
+      const cpu = Object.fromEntries(
+        Object.keys(cpuAfter).map((k) => [
+          k,
+          Number(((cpuAfter[k] - (cpuBefore[k] ?? 0)) / seconds).toFixed(2)),
+        ]),
+      );
       const refused = Number(
         (await db.pool.query(`SELECT count(*) FROM ledger_entries WHERE entry_type = 'alert'`))
           .rows[0].count,
@@ -200,14 +246,33 @@ export async function runIngestBench(opts: { quick: boolean }) {
         entriesPerSecond: (s.requests * s.eventsPerRequest) / seconds,
         acceptedScansPerSecond: (s.requests * s.scansPerRequest) / acceptedAfter,
         requestMsMedian: latencies[Math.floor(latencies.length / 2)],
+        // Cores busy on average during the scenario, per process (2 cores on this machine).
+        coresBusy: cpu,
       });
     }
     run.scenarios = results;
+    const metrics = await (await fetch('http://127.0.0.1:3915/metrics')).text();
+    run.writerPipeline = Object.fromEntries(
+      [...metrics.matchAll(/^ledger_batches_(pipelined|redecided)(?:\{[^}]*\})? (\d+)/gm)].map(
+        (m) => [m[1], Number(m[2])],
+      ),
+    );
     return run;
   } finally {
-    for (const c of children) c.kill('SIGTERM');
-    await new Promise((r) => setTimeout(r, 1000));
-    for (const c of children) c.kill('SIGKILL');
+    // A clean stop (SIGTERM) lets the services drain; a stuck one is killed after 10 s.
+    await Promise.all(
+      children.map(
+        (c) =>
+          new Promise<void>((done) => {
+            const timer = setTimeout(() => c.kill('SIGKILL'), 10_000);
+            c.once('exit', () => {
+              clearTimeout(timer);
+              done();
+            });
+            c.kill('SIGTERM');
+          }),
+      ),
+    );
     await db.drop();
   }
 }

@@ -25,6 +25,9 @@ async function ingest(quick: boolean) {
       `| ${s.scenario}, ${f(s.scans)} scans | ${f(s.scansPerSecond)} | ${f(s.entriesPerSecond)} | ${f(s.acceptedScansPerSecond)} | ${s.requestMsMedian.toFixed(0)} ms |`,
     );
   }
+  console.log('\ncores busy on average (of 2):');
+  for (const s of run.scenarios as any[])
+    console.log(`  ${s.scenario}: ${JSON.stringify(s.coresBusy)}`);
 }
 
 /** `npm run bench:ledger [-- --quick]`: results to bench/results/ and a table on stdout. */
@@ -45,8 +48,11 @@ async function main() {
   );
   for (const b of [1, 100, 1000])
     console.log(
-      `| sequencer, batches of ${b} | ${f(r.sequencerEntriesPerSecond[`batch${b}`])} entries/s |`,
+      `| sequencer, batches of ${b} (pipelined, 2 in flight) | ${f(r.sequencerEntriesPerSecond[`batch${b}`])} entries/s |`,
     );
+  console.log(
+    `| sequencer, batches of 1000, one at a time | ${f(r.sequencerEntriesPerSecond.batch1000Serial)} entries/s |`,
+  );
   console.log(
     `| ratio, batches of 1000 vs naive chain with the same projections | ${r.ratioBatch1000VsNaiveWithProjections.toFixed(1)}× |`,
   );

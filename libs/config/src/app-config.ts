@@ -44,6 +44,7 @@ export interface LedgerConfig {
   batchMaxEvents: number;
   batchMaxWaitMs: number;
   workerConcurrency: number;
+  pipelineDepth: number;
   checkpointIntervalMs: number;
 }
 
@@ -108,6 +109,7 @@ export function loadAppConfig(env: Record<string, unknown> = process.env): AppCo
       batchMaxEvents: v.LEDGER_BATCH_MAX_EVENTS,
       batchMaxWaitMs: v.LEDGER_BATCH_MAX_WAIT_MS,
       workerConcurrency: v.LEDGER_WORKER_CONCURRENCY,
+      pipelineDepth: v.LEDGER_PIPELINE_DEPTH,
       checkpointIntervalMs: v.LEDGER_CHECKPOINT_INTERVAL_MS,
     },
     ingest: {

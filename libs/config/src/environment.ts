@@ -86,6 +86,8 @@ export class EnvironmentVariables {
   @Transform(toInt) @IsInt() @Min(0) @Max(5000) LEDGER_BATCH_MAX_WAIT_MS = 10;
   /** Jobs the sequencer takes from the queue at once (they are batched together). */
   @Transform(toInt) @IsInt() @Min(1) @Max(5000) LEDGER_WORKER_CONCURRENCY = 200;
+  /** Batches in flight at once: the next is decided while the previous one is written. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(4) LEDGER_PIPELINE_DEPTH = 2;
   /** How often a new checkpoint is signed while the log grows. */
   @Transform(toInt) @IsInt() @Min(100) @Max(3_600_000) LEDGER_CHECKPOINT_INTERVAL_MS = 1000;
 

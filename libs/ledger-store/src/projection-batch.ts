@@ -48,6 +48,11 @@ export class ProjectionBatch {
     this.concerned(event, index);
   }
 
+  /** The units this batch changed, as they now are. */
+  changedUnits(): ReadonlyMap<string, UnitRow> {
+    return this.changed;
+  }
+
   async write(db: SqlExecutor): Promise<void> {
     await upsertUnits(db, [...this.changed.values()]);
     await insertUnitEvents(db, this.unitEvents);

@@ -8,6 +8,13 @@ export interface CreatedNode {
   hash: Buffer;
 }
 
+/** A tile as stored: its level, index and the concatenated hashes it holds so far. */
+export interface TileRow {
+  level: number;
+  tileIndex: number;
+  hashes: Buffer;
+}
+
 interface OpenTile {
   tileIndex: number;
   hashes: Buffer[];
@@ -21,7 +28,7 @@ interface OpenTile {
 export class TileWriter {
   private readonly open = new Map<number, OpenTile>();
   private readonly touched = new Set<number>();
-  private readonly completed: { level: number; tileIndex: number; hashes: Buffer }[] = [];
+  private readonly completed: TileRow[] = [];
 
   /** Loads the partial tiles of a tree of `size` leaves. */
   static async load(db: SqlExecutor, size: number): Promise<TileWriter> {
@@ -80,8 +87,8 @@ export class TileWriter {
     }
   }
 
-  /** Writes completed and touched partial tiles in one statement. */
-  async flush(db: SqlExecutor): Promise<void> {
+  /** The completed and touched partial tiles since the last call: the rows to write. */
+  take(): TileRow[] {
     const rows = [...this.completed];
     for (const level of this.touched) {
       const tile = this.open.get(level);
@@ -89,6 +96,11 @@ export class TileWriter {
     }
     this.completed.length = 0;
     this.touched.clear();
+    return rows;
+  }
+
+  /** Writes tile rows in one statement (later rows of a tile replace earlier ones). */
+  static async write(db: SqlExecutor, rows: TileRow[]): Promise<void> {
     if (rows.length === 0) return;
     const packed = packBytes(rows.map((r) => r.hashes));
     await db.query(

@@ -210,9 +210,8 @@ export class ScanBatchService {
       ...((dto.disposition ?? encoding.disposition)
         ? { disposition: dto.disposition ?? encoding.disposition }
         : {}),
-      ...(location.sgln
-        ? { bizLocation: { id: location.sgln }, readPoint: { id: location.sgln } }
-        : {}),
+      // Where the packs are now; the read point would say the same for a scan at rest.
+      ...(location.sgln ? { bizLocation: { id: location.sgln } } : {}),
       ...extra,
     });
     const events: LedgerEventInput[] = [];

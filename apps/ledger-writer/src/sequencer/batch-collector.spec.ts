@@ -44,4 +44,38 @@ describe('BatchCollector', () => {
     await expect(c.add([3])).resolves.toEqual([3]);
     await c.drain();
   });
+
+  it('runs up to maxFlushes flushes at once, started in order', async () => {
+    let running = 0;
+    let maxRunning = 0;
+    const started: number[][] = [];
+    const c = new BatchCollector<number, number>(
+      2,
+      1000,
+      async (items) => {
+        started.push(items);
+        running++;
+        maxRunning = Math.max(maxRunning, running);
+        await new Promise((r) => setTimeout(r, 10));
+        running--;
+        return items.map((i) => -i);
+      },
+      2,
+    );
+    const results = await Promise.all([c.add([1, 2]), c.add([3, 4]), c.add([5, 6]), c.add([7, 8])]);
+    expect(results).toEqual([
+      [-1, -2],
+      [-3, -4],
+      [-5, -6],
+      [-7, -8],
+    ]);
+    expect(maxRunning).toBe(2);
+    expect(started).toEqual([
+      [1, 2],
+      [3, 4],
+      [5, 6],
+      [7, 8],
+    ]);
+    await c.drain();
+  });
 });

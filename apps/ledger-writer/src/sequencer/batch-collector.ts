@@ -6,19 +6,21 @@ interface Waiting<T, R> {
 
 /**
  * Gathers items from many concurrent jobs into batches of at most `maxItems`, or whatever
- * arrived within `maxWaitMs` of the first, and runs one flush at a time. Each caller gets the
- * results for its own items, in order, once the flush that contained them has committed.
+ * arrived within `maxWaitMs` of the first, and runs up to `maxFlushes` flushes at a time
+ * (started in order; the sequencer pipelines them). Each caller gets the results for its own
+ * items, in order, once the flush that contained them has committed.
  */
 export class BatchCollector<T, R> {
   private waiting: Waiting<T, R>[] = [];
   private waitingItems = 0;
   private timer: NodeJS.Timeout | null = null;
-  private flushing: Promise<void> | null = null;
+  private readonly flushing = new Set<Promise<void>>();
 
   constructor(
     private readonly maxItems: number,
     private readonly maxWaitMs: number,
     private readonly flush: (items: T[]) => Promise<R[]>,
+    private readonly maxFlushes = 1,
   ) {}
 
   add(items: T[]): Promise<R[]> {
@@ -32,14 +34,14 @@ export class BatchCollector<T, R> {
 
   /** Resolves when nothing is waiting or being flushed (for a clean shutdown). */
   async drain(): Promise<void> {
-    while (this.flushing || this.waiting.length > 0) {
-      if (!this.flushing) this.startFlush();
-      await this.flushing;
+    while (this.flushing.size > 0 || this.waiting.length > 0) {
+      if (this.flushing.size < this.maxFlushes) this.startFlush();
+      await Promise.race(this.flushing);
     }
   }
 
   private schedule() {
-    if (this.flushing) return; // the running flush reschedules when it ends
+    if (this.flushing.size >= this.maxFlushes) return; // a running flush reschedules when it ends
     if (this.waitingItems >= this.maxItems) {
       this.startFlush();
     } else if (!this.timer) {
@@ -52,7 +54,7 @@ export class BatchCollector<T, R> {
       clearTimeout(this.timer);
       this.timer = null;
     }
-    if (this.flushing || this.waiting.length === 0) return;
+    if (this.flushing.size >= this.maxFlushes || this.waiting.length === 0) return;
     // Whole callers only: a job's events are never split across two transactions.
     const taken: Waiting<T, R>[] = [];
     let count = 0;
@@ -63,10 +65,13 @@ export class BatchCollector<T, R> {
       count += next.items.length;
     }
     this.waitingItems -= count;
-    this.flushing = this.run(taken).finally(() => {
-      this.flushing = null;
+    const flushing: Promise<void> = this.run(taken).finally(() => {
+      this.flushing.delete(flushing);
       if (this.waiting.length > 0) this.schedule();
     });
+    this.flushing.add(flushing);
+    // A full batch may be waiting already: start it too if there is room.
+    if (this.waitingItems >= this.maxItems) this.schedule();
   }
 
   private async run(taken: Waiting<T, R>[]) {

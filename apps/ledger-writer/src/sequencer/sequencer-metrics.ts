@@ -24,6 +24,14 @@ export const SEQUENCER_METRIC_PROVIDERS = [
   }),
   makeCounterProvider({ name: 'ledger_batch_failures_total', help: 'Batches rolled back' }),
   makeGaugeProvider({ name: 'ledger_leader', help: '1 when this instance holds the leader lock' }),
+  makeGaugeProvider({
+    name: 'ledger_batches_pipelined',
+    help: 'Batches written as decided while the previous one was being written',
+  }),
+  makeGaugeProvider({
+    name: 'ledger_batches_redecided',
+    help: 'Batches decided again under the lock (pipeline invalidated or no read connection)',
+  }),
 ];
 
 @Injectable()
@@ -34,7 +42,14 @@ export class SequencerMetrics {
     @InjectMetric('ledger_events_total') private readonly events: Counter,
     @InjectMetric('ledger_batch_failures_total') private readonly failures: Counter,
     @InjectMetric('ledger_leader') readonly leader: Gauge,
+    @InjectMetric('ledger_batches_pipelined') private readonly pipelined: Gauge,
+    @InjectMetric('ledger_batches_redecided') private readonly redecided: Gauge,
   ) {}
+
+  pipeline(stats: { pipelined: number; redecided: number }) {
+    this.pipelined.set(stats.pipelined);
+    this.redecided.set(stats.redecided);
+  }
 
   async timeBatch<T>(count: number, work: () => Promise<T>): Promise<T> {
     const end = this.seconds.startTimer();

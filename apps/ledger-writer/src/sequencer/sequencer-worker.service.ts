@@ -47,11 +47,18 @@ export class SequencerWorkerService implements OnApplicationBootstrap, OnApplica
     this.sequencer = new LedgerSequencer(
       (work) => dataSource.transaction((manager) => work(manager as unknown as SqlExecutor)),
       new DomainUnitEventEvaluator(),
+      () => new Date(),
+      // Reads outside the transaction let the next batch be decided while one is written.
+      dataSource,
     );
     this.collector = new BatchCollector(
       cfg.ledger.batchMaxEvents,
       cfg.ledger.batchMaxWaitMs,
-      (events) => this.metrics.timeBatch(events.length, () => this.sequencer.sequence(events)),
+      (events) =>
+        this.metrics
+          .timeBatch(events.length, () => this.sequencer.sequence(events))
+          .finally(() => this.metrics.pipeline(this.sequencer.stats)),
+      cfg.ledger.pipelineDepth,
     );
   }
 

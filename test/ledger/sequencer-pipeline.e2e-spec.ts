@@ -1,0 +1,165 @@
+import { parseVerifierKey, formatVerifierKey, generateSigner } from '@trace/ledger';
+import {
+  auditLedger,
+  DomainUnitEventEvaluator,
+  LedgerSequencer,
+  SqlExecutor,
+} from '@trace/ledger-store';
+import type { LedgerEventInput, LedgerVerdict } from '@trace/queue';
+import { createTestEnvironment, databaseClient, TestEnvironment } from '@trace/testing';
+import { Pool } from 'pg';
+
+const GTIN = '09506000134352';
+const importer = { sub: 'imp-1', org: 'IMP-1', roles: ['importer'] };
+let n = 0;
+const event = (action: string, serial: string): LedgerEventInput => ({
+  eventId: `urn:uuid:pipe-${process.pid}-${++n}`,
+  action,
+  eventTime: '2026-06-01T10:00:00.000Z',
+  actor: importer,
+  epcis: { type: 'ObjectEvent', action: 'OBSERVE', bizStep: action.toLowerCase() },
+  units: [{ gtin: GTIN, serial, lot: 'L1', expiry: '2028-12-31' }],
+  refs: action === 'ARRIVE' ? { declarationNo: 'D-1' } : {},
+});
+
+/**
+ * The sequencer decides batch N+1 while batch N is being written, on top of N's effects kept
+ * in memory. These tests hand it many batches at once — each depending on the one before —
+ * and make a write fail in the middle of the pipeline.
+ */
+describe('the pipelined sequencer', () => {
+  let env: TestEnvironment;
+  let pool: Pool;
+
+  beforeAll(async () => {
+    env = await createTestEnvironment();
+    const db = env.cfg.database;
+    pool = new Pool({
+      host: db.host,
+      port: db.port,
+      database: db.database,
+      user: db.user,
+      password: db.password,
+      max: 6,
+    });
+  });
+
+  afterAll(async () => {
+    await pool?.end();
+    await env?.teardown();
+  });
+
+  /** BEGIN … COMMIT on one pooled connection; `failWhen` makes a chosen batch roll back after its writes. */
+  const transactions =
+    (failWhen: (batch: number) => boolean = () => false) =>
+    async <T>(work: (db: SqlExecutor) => Promise<T>): Promise<T> => {
+      const client = await pool.connect();
+      const batch = ++transactions.count;
+      try {
+        await client.query('BEGIN');
+        const result = await work(client);
+        if (failWhen(batch)) throw new Error(`injected failure of batch ${batch}`);
+        await client.query('COMMIT');
+        return result;
+      } catch (err) {
+        await client.query('ROLLBACK');
+        throw err;
+      } finally {
+        client.release();
+      }
+    };
+  transactions.count = 0;
+
+  async function state() {
+    const units = await pool.query(`SELECT serial, state FROM units ORDER BY serial`);
+    const entries = await pool.query(`SELECT count(*)::int AS n FROM ledger_entries`);
+    return {
+      units: Object.fromEntries(units.rows.map((r) => [r.serial, r.state])),
+      entries: entries.rows[0].n,
+    };
+  }
+
+  it('decides each batch on top of the one still being written', async () => {
+    const sequencer = new LedgerSequencer(
+      transactions(),
+      new DomainUnitEventEvaluator(),
+      () => new Date(),
+      pool,
+    );
+    // Batch k announces P<k> and moves P<k-1> on: every batch depends on the previous one.
+    const batches: LedgerEventInput[][] = [];
+    for (let k = 0; k < 12; k++) {
+      const batch = [event('ANNOUNCE', `P${k}`)];
+      if (k > 0) batch.push(event('ARRIVE', `P${k - 1}`));
+      batches.push(batch);
+    }
+    const verdicts = (await Promise.all(batches.map((b) => sequencer.sequence(b)))).flat();
+    expect(verdicts.filter((v) => !v.accepted)).toEqual([]);
+    expect(verdicts.map((v) => (v as { ledgerIndex: number }).ledgerIndex)).toEqual(
+      verdicts.map((_, i) => i),
+    );
+    const s = await state();
+    expect(s.entries).toBe(23);
+    expect(s.units.P10).toBe('AT_PORT');
+    expect(s.units.P11).toBe('ANNOUNCED');
+    expect(sequencer.stats).toEqual({ pipelined: 12, redecided: 0 });
+    // A redelivered batch is answered from the log, even while others are in flight.
+    const again = await Promise.all([
+      sequencer.sequence(batches[3]),
+      sequencer.sequence([event('ARRIVE', 'P11')]),
+    ]);
+    expect(again[0].every((v) => v.duplicate)).toBe(true);
+    expect(again[1][0]).toMatchObject({ accepted: true, ledgerIndex: 23 });
+  });
+
+  it('a failed write in the middle: later batches are decided again, nothing assumed from it survives', async () => {
+    transactions.count = 0;
+    const sequencer = new LedgerSequencer(
+      transactions((batch) => batch === 2),
+      new DomainUnitEventEvaluator(),
+      () => new Date(),
+      pool,
+    );
+    const before = (await state()).entries;
+    const first = [event('ANNOUNCE', 'Q1')];
+    const failing = [event('ANNOUNCE', 'Q2')];
+    const dependent = [event('ARRIVE', 'Q2'), event('ARRIVE', 'Q1')];
+    const results = await Promise.allSettled([
+      sequencer.sequence(first),
+      sequencer.sequence(failing),
+      sequencer.sequence(dependent),
+    ]);
+    expect(results[0].status).toBe('fulfilled');
+    expect(results[1]).toMatchObject({
+      status: 'rejected',
+      reason: { message: 'injected failure of batch 2' },
+    });
+    const verdicts = (results[2] as PromiseFulfilledResult<LedgerVerdict[]>).value;
+    // Q2 was never announced (its batch rolled back): its arrival is refused, Q1's accepted.
+    expect(verdicts[0]).toMatchObject({
+      accepted: false,
+      code: 'UNKNOWN_SERIAL',
+      alertIndex: before + 1,
+    });
+    expect(verdicts[1]).toMatchObject({ accepted: true, ledgerIndex: before + 2 });
+    const s = await state();
+    expect(s.entries).toBe(before + 3);
+    expect(s.units.Q2).toBeUndefined();
+    expect(s.units.Q1).toBe('AT_PORT');
+    // The batch decided on top of the failed one was decided again.
+    expect(sequencer.stats.redecided).toBeGreaterThanOrEqual(1);
+  });
+
+  it('leaves a log the offline audit finds sound', async () => {
+    const owner = databaseClient(env.cfg, 'owner');
+    await owner.connect();
+    try {
+      // No checkpoint is signed here: the audit checks entries, leaf hashes and tiles.
+      const signer = generateSigner('trace-ledger.test/log');
+      const key = parseVerifierKey(formatVerifierKey(signer.name, signer.publicKey));
+      expect(await auditLedger(owner, [key])).toMatchObject({ ok: true });
+    } finally {
+      await owner.end();
+    }
+  });
+});
