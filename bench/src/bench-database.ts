@@ -31,6 +31,9 @@ export async function createBenchDatabase(): Promise<{
     password: db.ownerPassword,
     max: 4,
   });
+  // Idle clients are cut when the database is dropped at the end: not an error of the run.
+  pool.on('error', () => undefined);
+  ownerPool.on('error', () => undefined);
   return {
     cfg,
     pool,

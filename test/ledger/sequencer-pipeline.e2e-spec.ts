@@ -150,6 +150,25 @@ describe('the pipelined sequencer', () => {
     expect(sequencer.stats.redecided).toBeGreaterThanOrEqual(1);
   });
 
+  it('records an event JCS cannot represent as an alert, without blocking its batch', async () => {
+    const sequencer = new LedgerSequencer(
+      transactions(),
+      new DomainUnitEventEvaluator(),
+      () => new Date(),
+      pool,
+    );
+    const unrepresentable = {
+      ...event('ANNOUNCE', 'J1'),
+      epcis: { type: 'ObjectEvent', quantity: 2 ** 53 + 2 },
+    };
+    const [bad, good] = await sequencer.sequence([unrepresentable, event('ANNOUNCE', 'J2')]);
+    expect(bad).toMatchObject({ accepted: false, code: 'VALIDATION_FAILED' });
+    expect(good).toMatchObject({ accepted: true });
+    const s = await state();
+    expect(s.units.J1).toBeUndefined();
+    expect(s.units.J2).toBe('ANNOUNCED');
+  });
+
   it('leaves a log the offline audit finds sound', async () => {
     const owner = databaseClient(env.cfg, 'owner');
     await owner.connect();

@@ -1,4 +1,4 @@
-import { CompactRange, canonicalBytes, leafHash } from '@trace/ledger';
+import { CanonicalJsonError, CompactRange, canonicalBytes, leafHash } from '@trace/ledger';
 import type { LedgerEventInput, LedgerVerdict } from '@trace/queue';
 import { findSequenced, insertEntries, LedgerEntryRow, SequencedEvent } from './entry-appender';
 import { LEDGER_ENVELOPE_VERSION, LedgerEnvelope, withoutUndefined } from './ledger-envelope';
@@ -180,7 +180,7 @@ export class LedgerSequencer {
     const verdicts: LedgerVerdict[] = [];
     const byEventId = new Map<string, LedgerVerdict>();
     const rows: Omit<LedgerEntryRow, 'entry' | 'leafHash'>[] = [];
-    const envelopes: LedgerEnvelope[] = [];
+    const encoded: { entry: Buffer; leafHash: Buffer }[] = [];
     const projections = new ProjectionBatch(units);
 
     let group: Map<string, EvaluationOutcome> | null = null;
@@ -202,26 +202,30 @@ export class LedgerSequencer {
           (id) => byEventId.has(id) || prior.has(id),
         );
       }
-      const outcome: EvaluationOutcome =
+      if (i % ENCODE_SLICE === 0) {
+        // Let the driver send the statements of the batch being written meanwhile.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+      let outcome: EvaluationOutcome =
         (event.atomicGroup !== undefined ? group?.get(event.eventId) : undefined) ??
         this.evaluator.evaluate(event, units, index, recordTime);
-      const envelope = withoutUndefined<LedgerEnvelope>({
-        v: LEDGER_ENVELOPE_VERSION,
-        index,
-        type: outcome.accepted ? 'event' : 'alert',
-        eventId: event.eventId,
-        eventTime: event.eventTime,
-        recordTime,
-        action: event.action,
-        actor: { sub: event.actor.sub, org: event.actor.org, roles: [...event.actor.roles] },
-        units: event.units.map((u) => withoutUndefined({ ...u })),
-        containers: event.containers ?? [],
-        refs: withoutUndefined({ ...(event.refs ?? {}) }),
-        context: event.context ?? {},
-        epcis: event.epcis,
-        refusal: outcome.accepted ? undefined : { code: outcome.code, detail: outcome.detail },
-      });
-      envelopes.push(envelope);
+      let envelope = buildEnvelope(event, index, recordTime, outcome);
+      let entry: Buffer;
+      try {
+        entry = canonicalBytes(envelope);
+      } catch (err) {
+        if (!(err instanceof CanonicalJsonError)) throw err;
+        // One event JCS cannot represent must not block the log: it becomes an alert entry
+        // without the parts that could not be kept.
+        outcome = {
+          accepted: false,
+          code: 'VALIDATION_FAILED',
+          detail: `the event cannot be stored exactly as given: ${err.message}`,
+        };
+        envelope = buildEnvelope({ ...event, epcis: {}, context: {} }, index, recordTime, outcome);
+        entry = canonicalBytes(envelope);
+      }
+      encoded.push({ entry, leafHash: leafHash(entry) });
       rows.push({
         index,
         eventId: event.eventId,
@@ -250,7 +254,6 @@ export class LedgerSequencer {
       verdicts.push(verdict);
     }
 
-    const encoded = await encodeEntries(envelopes);
     const created = encoded.flatMap((e) => memory.range.append(e.leafHash));
     memory.tiles.add(created);
     return {
@@ -327,22 +330,31 @@ export class LedgerSequencer {
   }
 }
 
-const ENCODE_SLICE = 128;
+/** Events decided between two yields to the event loop. */
+const ENCODE_SLICE = 32;
 
-/**
- * JCS bytes and leaf hashes of the envelopes, yielding to the event loop between slices so
- * that the database driver can send the statements queued meanwhile.
- */
-async function encodeEntries(
-  envelopes: LedgerEnvelope[],
-): Promise<{ entry: Buffer; leafHash: Buffer }[]> {
-  const out: { entry: Buffer; leafHash: Buffer }[] = [];
-  for (let i = 0; i < envelopes.length; i++) {
-    if (i % ENCODE_SLICE === 0) await new Promise<void>((resolve) => setImmediate(resolve));
-    const entry = canonicalBytes(envelopes[i]);
-    out.push({ entry, leafHash: leafHash(entry) });
-  }
-  return out;
+function buildEnvelope(
+  event: LedgerEventInput,
+  index: number,
+  recordTime: string,
+  outcome: EvaluationOutcome,
+): LedgerEnvelope {
+  return withoutUndefined<LedgerEnvelope>({
+    v: LEDGER_ENVELOPE_VERSION,
+    index,
+    type: outcome.accepted ? 'event' : 'alert',
+    eventId: event.eventId,
+    eventTime: event.eventTime,
+    recordTime,
+    action: event.action,
+    actor: { sub: event.actor.sub, org: event.actor.org, roles: [...event.actor.roles] },
+    units: event.units.map((u) => withoutUndefined({ ...u })),
+    containers: event.containers ?? [],
+    refs: withoutUndefined({ ...(event.refs ?? {}) }),
+    context: event.context ?? {},
+    epcis: event.epcis,
+    refusal: outcome.accepted ? undefined : { code: outcome.code, detail: outcome.detail },
+  });
 }
 
 const eventIdsOf = (events: LedgerEventInput[]) => events.map((e) => e.eventId);
