@@ -41,10 +41,10 @@ async function main() {
   const r = run as any;
   console.log('| measure | result |\n|---|---|');
   console.log(
-    `| naive per-event trigger hash chain, entries only (4 writers) | ${f(r.naiveChainEventsPerSecond)} events/s |`,
+    `| naive per-event trigger hash chain, entries only (4 writers; median of 3) | ${f(r.naiveChainEventsPerSecond)} events/s |`,
   );
   console.log(
-    `| naive per-event trigger hash chain + the same projections by trigger (4 writers) | ${f(r.naiveChainWithProjectionsEventsPerSecond)} events/s |`,
+    `| naive per-event trigger hash chain + the same projections by trigger (4 writers; median of 3) | ${f(r.naiveChainWithProjectionsEventsPerSecond)} events/s |`,
   );
   for (const b of [1, 100, 1000])
     console.log(
