@@ -336,6 +336,52 @@ describe('ingest-api: scans and EPCIS capture into the ledger', () => {
       await ingest.http.post('/epcis/capture').set('Authorization', importer).send(doc).expect(409);
     });
 
+    it('keeps business transactions and quantity events as evidence (RECORD), changing no pack', async () => {
+      const before = await unit('E1');
+      const doc = epcisDocument([
+        {
+          type: 'TransactionEvent',
+          eventID: nextId(),
+          eventTime: '2026-06-01T12:00:00.000+08:00',
+          eventTimeZoneOffset: '+08:00',
+          action: 'ADD',
+          bizTransactionList: [
+            { type: 'po', bizTransaction: 'urn:epcglobal:cbv:bt:0950600000008:PO-42' },
+          ],
+          epcList: [sgtin('E1'), sgtin('E2')],
+        },
+        {
+          type: 'ObjectEvent',
+          eventID: nextId(),
+          eventTime: '2026-06-01T12:00:00.000+08:00',
+          eventTimeZoneOffset: '+08:00',
+          action: 'OBSERVE',
+          bizStep: 'receiving',
+          quantityList: [
+            { epcClass: 'urn:epc:class:lgtin:9506000.013435.LOT1', quantity: 5, uom: 'EA' },
+          ],
+        },
+      ]);
+      const res = await ingest.http
+        .post('/epcis/capture')
+        .set('Authorization', importer)
+        .send(doc)
+        .expect(202);
+      const job = await finished(res.body.captureID);
+      expect(job).toMatchObject({
+        success: true,
+        events: [{ ledgerIndex: expect.any(Number) }, { ledgerIndex: expect.any(Number) }],
+      });
+      const after = await unit('E1');
+      expect(after.state).toBe(before.state);
+      expect(after.last_index).toBe(before.last_index);
+      const history = await db.query(
+        `SELECT idx FROM unit_events WHERE gtin = $1 AND serial = 'E1' ORDER BY idx`,
+        [GTIN],
+      );
+      expect(history.rows.map((r) => Number(r.idx))).toContain(job.events[0].ledgerIndex);
+    });
+
     it('reports events it cannot trace (unknown product, unknown location) in the job, capturing none under rollback', async () => {
       const unknownProduct = {
         ...commissioning(nextId(), ['U1']),

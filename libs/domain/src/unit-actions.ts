@@ -417,3 +417,11 @@ export function actionsForEpcis(shape: EpcisEventShape): UnitAction[] {
     );
   });
 }
+
+/**
+ * Not a unit action: an EPCIS event kept in the ledger as evidence that changes no pack's
+ * state — a business transaction (purchase order, despatch advice) linked to packs, a
+ * transformation, quantities of unserialised goods, sensor readings. The packs it names, if
+ * any, must be known; their custody history shows it.
+ */
+export const RECORD_ACTION = 'RECORD';

@@ -1,4 +1,5 @@
 import {
+  RECORD_ACTION,
   applyUnitAction,
   checkDestructionWitnesses,
   isUnitAction,
@@ -21,6 +22,7 @@ export class DomainUnitEventEvaluator implements UnitEventEvaluator {
     index: number,
     recordTime: string,
   ): EvaluationOutcome {
+    if (event.action === RECORD_ACTION) return recordOnly(event, units);
     if (!isUnitAction(event.action)) {
       return {
         accepted: false,
@@ -91,6 +93,20 @@ export class DomainUnitEventEvaluator implements UnitEventEvaluator {
     }
     return { accepted: true, updates };
   }
+}
+
+/** Evidence without a state change: accepted when every pack it names is known. */
+function recordOnly(event: EvaluableEvent, units: ReadonlyMap<string, UnitRow>): EvaluationOutcome {
+  for (const ref of event.units) {
+    if (!units.has(unitKey(ref.gtin, ref.serial))) {
+      return {
+        accepted: false,
+        code: 'UNKNOWN_SERIAL',
+        detail: `${ref.gtin}/${ref.serial} is not known to the ledger`,
+      };
+    }
+  }
+  return { accepted: true, updates: [] };
 }
 
 function toSnapshot(row: UnitRow): UnitSnapshot {

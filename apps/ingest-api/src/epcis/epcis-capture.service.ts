@@ -96,11 +96,12 @@ export class EpcisCaptureService {
     }
     this.refuseDuplicates(ids, errors, behaviour, await this.inbox.knownEventIds(ids));
 
+    const refused = new Set(errors.map((e) => e.index));
     const locations = await this.masterData.locations(locationIds(events));
     const mapped: { index: number; event: LedgerEventInput }[] = [];
     const atomicGroup = behaviour === 'rollback' ? captureId : undefined;
     for (let index = 0; index < events.length; index++) {
-      if (errors.some((e) => e.index === index)) continue;
+      if (refused.has(index)) continue;
       const result = mapEpcisEvent({
         event: events[index],
         eventId: ids[index],
@@ -116,11 +117,12 @@ export class EpcisCaptureService {
       mapped.push({ index, event: result.event });
     }
     await this.completeUnits(mapped, errors);
+    const failed = new Set(errors.map((e) => e.index));
 
     const accepted =
       behaviour === 'rollback' && errors.length > 0
         ? []
-        : mapped.filter((m) => !errors.some((e) => e.index === m.index)).map((m) => m.event);
+        : mapped.filter((m) => !failed.has(m.index)).map((m) => m.event);
     await this.submission.accept({
       captureId,
       kind: 'EPCIS',

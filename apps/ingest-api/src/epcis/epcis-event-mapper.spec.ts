@@ -115,14 +115,41 @@ describe('EPCIS event → ledger event', () => {
     expect(
       map({ ...base, epcList: ['urn:epc:id:sgtin:bad'], action: 'ADD', bizStep: 'commissioning' }),
     ).toMatchObject({ ok: false, code: 'BARCODE_INVALID' });
+  });
+
+  it('keeps what changes no pack as RECORD evidence: transactions, transformations, quantities', () => {
+    const transaction = map({
+      type: 'TransactionEvent',
+      eventTime: base.eventTime,
+      eventTimeZoneOffset: '+08:00',
+      action: 'ADD',
+      bizTransactionList: [{ type: 'po', bizTransaction: 'urn:x:po:42' }],
+      epcList: base.epcList,
+    });
+    expect(transaction).toMatchObject({
+      ok: true,
+      event: { action: 'RECORD', units: [{ gtin: GTIN, serial: 'S1' }] },
+    });
+    const quantities = map({
+      ...base,
+      epcList: [],
+      quantityList: [{ epcClass: 'urn:epc:class:lgtin:9506000.013435.L1', quantity: 5 }],
+      action: 'OBSERVE',
+      bizStep: 'receiving',
+    });
+    expect(quantities).toMatchObject({ ok: true, event: { action: 'RECORD', units: [] } });
+    const transformation = map({
+      type: 'TransformationEvent',
+      eventTime: base.eventTime,
+      eventTimeZoneOffset: '+08:00',
+      inputEPCList: base.epcList,
+      outputQuantityList: [{ epcClass: 'x', quantity: 1 }],
+    });
+    expect(transformation).toMatchObject({ ok: true, event: { action: 'RECORD' } });
+    // A pack event whose bizStep and disposition mean no known transition is refused, not
+    // quietly kept: the sender expects the pack to change state.
     expect(
-      map({
-        ...base,
-        epcList: [],
-        quantityList: [{ epcClass: 'x', quantity: 1 }],
-        action: 'ADD',
-        bizStep: 'commissioning',
-      }),
-    ).toMatchObject({ ok: false });
+      map({ ...base, action: 'OBSERVE', bizStep: 'receiving', disposition: 'active' }),
+    ).toMatchObject({ ok: false, code: 'VALIDATION_FAILED' });
   });
 });

@@ -1,6 +1,7 @@
 import {
   actionsForEpcis,
   ErrorCode,
+  RECORD_ACTION,
   isUnitAction,
   TRACE_VOCABULARY,
   TRACE_VOCABULARY_PREFIX,
@@ -26,6 +27,9 @@ const DISPOSITION_PREFIXES = ['urn:epcglobal:cbv:disp:', 'https://ref.gs1.org/cb
 const HOSPITAL_ROLES = new Set(['pharmacist', 'clinician']);
 /** Our extension member naming the action where one encoding fits several (`tl:action`). */
 export const ACTION_EXTENSION = `${TRACE_VOCABULARY_PREFIX}:action`;
+
+/** Where an event lists the EPCs it concerns. */
+const EPC_LISTS = ['epcList', 'childEPCs', 'inputEPCList', 'outputEPCList'];
 
 const ILMD_LOT = ['cbvmda:lotNumber', 'urn:epcglobal:cbv:mda:lotNumber'];
 const ILMD_EXPIRY = ['cbvmda:itemExpirationDate', 'urn:epcglobal:cbv:mda:itemExpirationDate'];
@@ -164,31 +168,40 @@ export interface MappingInput {
 export function mapEpcisEvent(input: MappingInput): MappedEvent {
   const { event, actor } = input;
   const eventType = String(event.type);
-  const epcisAction = eventType === 'TransformationEvent' ? 'ADD' : String(event.action);
-  const bizStep = cbvShortName(event.bizStep, BIZSTEP_PREFIXES);
-  const disposition = cbvShortName(event.disposition, DISPOSITION_PREFIXES);
-  if (!bizStep) {
-    return fail(
-      'VALIDATION_FAILED',
-      'the ledger needs a bizStep to know what happened to the packs',
-    );
+  const epcs = EPC_LISTS.flatMap((list) => (Array.isArray(event[list]) ? event[list] : []));
+  // Business transactions, transformations and events about unserialised quantities or
+  // sensors change no pack's state: the ledger keeps them as evidence (RECORD).
+  const recordOnly =
+    eventType === 'TransactionEvent' ||
+    eventType === 'TransformationEvent' ||
+    (eventType === 'ObjectEvent' && epcs.length === 0);
+  let chosen: string;
+  if (recordOnly) {
+    chosen = RECORD_ACTION;
+  } else {
+    const epcisAction = String(event.action);
+    const bizStep = cbvShortName(event.bizStep, BIZSTEP_PREFIXES);
+    const disposition = cbvShortName(event.disposition, DISPOSITION_PREFIXES);
+    if (!bizStep) {
+      return fail(
+        'VALIDATION_FAILED',
+        'the ledger needs a bizStep to know what happened to the packs',
+      );
+    }
+    const candidates = actionsForEpcis({ eventType, action: epcisAction, bizStep, disposition });
+    if (candidates.length === 0) {
+      return fail(
+        'VALIDATION_FAILED',
+        `${eventType} ${epcisAction} ${bizStep}${disposition ? `/${disposition}` : ''} is no unit event the ledger tracks`,
+      );
+    }
+    const action = chooseAction(candidates, event[ACTION_EXTENSION], actor);
+    if (!isUnitAction(action)) return fail('VALIDATION_FAILED', action);
+    chosen = action;
   }
-  const candidates = actionsForEpcis({ eventType, action: epcisAction, bizStep, disposition });
-  if (candidates.length === 0) {
-    return fail(
-      'VALIDATION_FAILED',
-      `${eventType} ${epcisAction} ${bizStep}${disposition ? `/${disposition}` : ''} is no unit event the ledger tracks`,
-    );
-  }
-  const chosen = chooseAction(candidates, event[ACTION_EXTENSION], actor);
-  if (!isUnitAction(chosen)) return fail('VALIDATION_FAILED', chosen);
 
   const units: UnitRef[] = [];
   const containers: string[] = [];
-  const epcs = [
-    ...(Array.isArray(event.epcList) ? event.epcList : []),
-    ...(Array.isArray(event.childEPCs) ? event.childEPCs : []),
-  ];
   const ilmd = ilmdOf(event);
   for (const epc of epcs) {
     const read = readEpc(String(epc));
@@ -213,7 +226,7 @@ export function mapEpcisEvent(input: MappingInput): MappedEvent {
     context.parent = sscc.sscc;
     containers.unshift(sscc.sscc);
   }
-  if (units.length === 0 && containers.length === 0) {
+  if (!recordOnly && units.length === 0 && containers.length === 0) {
     return fail(
       'VALIDATION_FAILED',
       'the event names no serialised pack (quantities are not traced per pack)',
