@@ -6,3 +6,4 @@ export * from './licence-rules';
 export * from './unit-actions';
 export * from './unit-state';
 export * from './unit-state-machine';
+export * from './import-rules';

@@ -2,6 +2,7 @@ import { MasterData1795392000000 } from './1795392000000-master-data';
 import { Ledger1795392100000 } from './1795392100000-ledger';
 import { Projections1795392200000 } from './1795392200000-projections';
 import { CaptureInbox1795392300000 } from './1795392300000-capture-inbox';
+import { ImportDeclarations1795392400000 } from './1795392400000-import-declarations';
 
 /** In order; each migration is reviewed SQL. */
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   Ledger1795392100000,
   Projections1795392200000,
   CaptureInbox1795392300000,
+  ImportDeclarations1795392400000,
 ];
