@@ -23,7 +23,9 @@ export class ImportDeclarations1795392400000 implements MigrationInterface {
         released_at timestamptz,
         released_by text
       )`);
-    await q.query(`CREATE INDEX import_declarations_approval_idx ON import_declarations (approval_no)`);
+    await q.query(
+      `CREATE INDEX import_declarations_approval_idx ON import_declarations (approval_no)`,
+    );
     // A serial is declared once: the same pack cannot be imported twice.
     await q.query(`
       CREATE TABLE declared_units (
