@@ -7,3 +7,4 @@ export * from './unit-actions';
 export * from './unit-state';
 export * from './unit-state-machine';
 export * from './import-rules';
+export * from './receipt-rules';

@@ -3,6 +3,7 @@ import { Ledger1795392100000 } from './1795392100000-ledger';
 import { Projections1795392200000 } from './1795392200000-projections';
 import { CaptureInbox1795392300000 } from './1795392300000-capture-inbox';
 import { ImportDeclarations1795392400000 } from './1795392400000-import-declarations';
+import { WarehouseExceptions1795392500000 } from './1795392500000-warehouse-exceptions';
 
 /** In order; each migration is reviewed SQL. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   Projections1795392200000,
   CaptureInbox1795392300000,
   ImportDeclarations1795392400000,
+  WarehouseExceptions1795392500000,
 ];

@@ -1,0 +1,148 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { hasOversight, Principal } from '@trace/auth';
+import { ProblemException } from '@trace/http';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+
+export type ExceptionType =
+  'MISSING' | 'UNEXPECTED' | 'LOT_MISMATCH' | 'COLD_CHAIN_EXCURSION' | 'COUNT_VARIANCE';
+
+/** Days an owner has to resolve an exception before it shows as overdue. */
+export const EXCEPTION_DUE_DAYS = 5;
+
+export interface NewException {
+  type: ExceptionType;
+  declarationNo?: string;
+  locationCode?: string;
+  ownerOrg: string;
+  units: { gtin: string; serial: string; lot?: string }[];
+  detail: string;
+}
+
+export interface ExceptionView {
+  exceptionId: string;
+  type: ExceptionType;
+  declarationNo: string | null;
+  locationCode: string | null;
+  ownerOrg: string;
+  openedBy: string;
+  openedOrg: string;
+  units: { gtin: string; serial: string; lot?: string }[];
+  detail: string;
+  openedAt: string;
+  dueBy: string;
+  resolvedAt: string | null;
+  resolvedBy: string | null;
+  resolution: string | null;
+}
+
+const ISO = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
+const COLUMNS = `exception_id, type, declaration_no, location_code, owner_org, opened_by, opened_org,
+  units, detail, to_char(opened_at AT TIME ZONE 'UTC', ${ISO}) AS opened_at,
+  to_char(due_by AT TIME ZONE 'UTC', ${ISO}) AS due_by,
+  to_char(resolved_at AT TIME ZONE 'UTC', ${ISO}) AS resolved_at, resolved_by, resolution`;
+
+function toView(r: Record<string, unknown>): ExceptionView {
+  return {
+    exceptionId: r.exception_id as string,
+    type: r.type as ExceptionType,
+    declarationNo: (r.declaration_no as string | null) ?? null,
+    locationCode: (r.location_code as string | null) ?? null,
+    ownerOrg: r.owner_org as string,
+    openedBy: r.opened_by as string,
+    openedOrg: r.opened_org as string,
+    units: r.units as ExceptionView['units'],
+    detail: r.detail as string,
+    openedAt: r.opened_at as string,
+    dueBy: r.due_by as string,
+    resolvedAt: (r.resolved_at as string | null) ?? null,
+    resolvedBy: (r.resolved_by as string | null) ?? null,
+    resolution: (r.resolution as string | null) ?? null,
+  };
+}
+
+/**
+ * Data exceptions with an owner and a deadline (domain.md §4, US practice): opened by
+ * receipts, counts and cold-chain checks, listed for the organisations concerned, resolved
+ * by their owner with words that stay on record.
+ */
+@Injectable()
+export class WarehouseExceptionsService {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  async open(items: NewException[], principal: Principal): Promise<ExceptionView[]> {
+    const out: ExceptionView[] = [];
+    for (const e of items) {
+      const rows: Record<string, unknown>[] = await this.db.query(
+        `INSERT INTO warehouse_exceptions (exception_id, type, declaration_no, location_code, owner_org,
+                                           opened_by, opened_org, units, detail, due_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8::json, $9, now() + make_interval(days => $10))
+         RETURNING ${COLUMNS}`,
+        [
+          randomUUID(),
+          e.type,
+          e.declarationNo ?? null,
+          e.locationCode ?? null,
+          e.ownerOrg,
+          principal.sub,
+          principal.org,
+          JSON.stringify(e.units),
+          e.detail,
+          EXCEPTION_DUE_DAYS,
+        ],
+      );
+      out.push(toView(rows[0]));
+    }
+    return out;
+  }
+
+  /** Open exceptions the caller's organisation owns or found (all, for oversight). */
+  async list(principal: Principal, includeResolved: boolean): Promise<ExceptionView[]> {
+    const rows: Record<string, unknown>[] = await this.db.query(
+      `SELECT ${COLUMNS} FROM warehouse_exceptions
+        WHERE ($1 OR owner_org = $2 OR opened_org = $2) AND ($3 OR resolved_at IS NULL)
+        ORDER BY opened_at, exception_id LIMIT 1000`,
+      [hasOversight(principal), principal.org, includeResolved],
+    );
+    return rows.map(toView);
+  }
+
+  async resolve(exceptionId: string, resolution: string, principal: Principal) {
+    const rows: Record<string, unknown>[] = /^[0-9a-f-]{36}$/i.test(exceptionId)
+      ? await this.db.query(`SELECT ${COLUMNS} FROM warehouse_exceptions WHERE exception_id = $1`, [
+          exceptionId,
+        ])
+      : [];
+    const found = rows[0] && toView(rows[0]);
+    if (
+      !found ||
+      (found.ownerOrg !== principal.org &&
+        found.openedOrg !== principal.org &&
+        !hasOversight(principal))
+    ) {
+      throw new ProblemException('NOT_FOUND', `No exception ${exceptionId}`);
+    }
+    if (found.ownerOrg !== principal.org && !hasOversight(principal)) {
+      throw new ProblemException(
+        'FORBIDDEN',
+        `Exception ${exceptionId} is ${found.ownerOrg}'s to resolve`,
+      );
+    }
+    if (found.resolvedAt) {
+      throw new ProblemException(
+        'INVALID_STATE_TRANSITION',
+        `Exception ${exceptionId} is resolved`,
+      );
+    }
+    const updated: Record<string, unknown>[] = await this.db.query(
+      `UPDATE warehouse_exceptions SET resolved_at = now(), resolved_by = $2, resolution = $3
+        WHERE exception_id = $1 AND resolved_at IS NULL RETURNING ${COLUMNS}`,
+      [exceptionId, principal.sub, resolution],
+    );
+    const row = Array.isArray(updated[0])
+      ? (updated[0] as Record<string, unknown>[])[0]
+      : updated[0];
+    return toView(row);
+  }
+}
