@@ -1,15 +1,37 @@
 import { Module } from '@nestjs/common';
 import { PlatformModule } from '@trace/platform';
+import { ColdChainService } from './cold-chain/cold-chain.service';
+import { SensorReadingsController } from './cold-chain/sensor-readings.controller';
 import { ExceptionsController } from './exceptions/exceptions.controller';
 import { WarehouseExceptionsService } from './exceptions/warehouse-exceptions.service';
 import { ImportDeclarationService } from './imports/import-declaration.service';
 import { ImportsController } from './imports/imports.controller';
+import { InspectionService } from './inspections/inspection.service';
+import { InspectionsController } from './inspections/inspections.controller';
+import { WarehouseLedger } from './ledger/warehouse-ledger';
 import { ReceiptService } from './receipts/receipt.service';
 import { ReceiptsController } from './receipts/receipts.controller';
+import { ShipmentService } from './shipments/shipment.service';
+import { ShipmentsController } from './shipments/shipments.controller';
 
 @Module({
   imports: [PlatformModule.forService('warehouse-api')],
-  controllers: [ImportsController, ReceiptsController, ExceptionsController],
-  providers: [ImportDeclarationService, ReceiptService, WarehouseExceptionsService],
+  controllers: [
+    ImportsController,
+    ReceiptsController,
+    InspectionsController,
+    SensorReadingsController,
+    ShipmentsController,
+    ExceptionsController,
+  ],
+  providers: [
+    WarehouseLedger,
+    ImportDeclarationService,
+    ReceiptService,
+    InspectionService,
+    ColdChainService,
+    ShipmentService,
+    WarehouseExceptionsService,
+  ],
 })
 export class WarehouseApiModule {}

@@ -165,12 +165,14 @@ export const ACTION_RULES: Record<UnitAction, ActionRule> = {
     actor: 'any',
     custody: 'TAKE',
   }),
+  // Customs inspects goods it does not hold (as may the warehouse's own quality staff).
   INSPECT_CONFORMANT: rule({
     from: ['BONDED_PENDING'],
     to: 'BONDED_STOCK',
     epcis: obj('OBSERVE', 'inspecting', 'conformant'),
     towardsUse: true,
     releasesToUse: true,
+    oversightRoles: ['customs_officer'],
   }),
   INSPECT_NON_CONFORMANT: rule({
     from: ['BONDED_PENDING', 'BONDED_STOCK'],
@@ -178,6 +180,7 @@ export const ACTION_RULES: Record<UnitAction, ActionRule> = {
     // Releasing a non-conformant pack is the re-inspection that finds it conformant.
     resumesTo: 'BONDED_STOCK',
     epcis: obj('OBSERVE', 'inspecting', 'non_conformant'),
+    oversightRoles: ['customs_officer'],
   }),
   SAMPLE: rule({
     from: ['AT_PORT', 'BONDED_PENDING', 'BONDED_STOCK', 'QUARANTINED'],

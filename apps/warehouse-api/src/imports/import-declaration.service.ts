@@ -54,6 +54,7 @@ interface StoredUnit {
   serial: string;
   lot: string;
   expiry: string;
+  approval_no: string;
   gcp_length: number;
 }
 
@@ -75,30 +76,47 @@ export class ImportDeclarationService {
     principal: Principal,
   ): Promise<DeclarationView & LedgerOutcome> {
     assertActsFor(principal, dto.importerCode);
-    const items: DeclaredItem[] = dto.items.map((i) => ({
+    const items: (DeclaredItem & { approvalNo: string })[] = dto.items.map((i) => ({
       ...i,
       gtin: normaliseGtin(i.gtin) as string,
+      approvalNo: i.approvalNo ?? dto.approvalNo,
     }));
     const units = items.reduce((n, i) => n + i.serials.length, 0);
     const stored = await this.db.transaction(async (tx) => {
-      // The approval row lock makes concurrent declarations against it count one another.
-      const approval = await this.approval(tx, dto.approvalNo);
-      const declared: { n: string }[] = await tx.query(
-        `SELECT coalesce(sum(declared_units), 0) AS n FROM import_declarations WHERE approval_no = $1`,
-        [dto.approvalNo],
-      );
       const products: { gtin: string; status: 'ACTIVE' | 'SUSPENDED' }[] = await tx.query(
         `SELECT gtin, status FROM products WHERE gtin = ANY($1::text[])`,
         [items.map((i) => i.gtin)],
       );
-      const refusal = checkImportDeclaration({
-        approval,
+      const at = new Date().toISOString();
+      const byApproval = new Map<string, DeclaredItem[]>();
+      for (const item of items) {
+        byApproval.set(item.approvalNo, [...(byApproval.get(item.approvalNo) ?? []), item]);
+      }
+      for (const [approvalNo, drawn] of [...byApproval].sort(([a], [b]) => a.localeCompare(b))) {
+        // The approval row lock makes concurrent declarations against it count one another.
+        const approval = await this.approval(tx, approvalNo);
+        const declared: { n: string }[] = await tx.query(
+          `SELECT count(*) AS n FROM declared_units WHERE approval_no = $1`,
+          [approvalNo],
+        );
+        const refusal = checkImportDeclaration({
+          approval,
+          products: new Map(products.map((p) => [p.gtin, p])),
+          items: drawn,
+          alreadyDeclared: Number(declared[0].n),
+          at,
+        });
+        if (refusal) throw new ProblemException(refusal.code, refusal.detail);
+      }
+      // Serials named twice across items of different approvals.
+      const all = checkImportDeclaration({
+        approval: null,
         products: new Map(products.map((p) => [p.gtin, p])),
         items,
-        alreadyDeclared: Number(declared[0].n),
-        at: new Date().toISOString(),
+        alreadyDeclared: 0,
+        at,
       });
-      if (refusal) throw new ProblemException(refusal.code, refusal.detail);
+      if (all?.code === 'DUPLICATE_CODE_USE') throw new ProblemException(all.code, all.detail);
       const exists = await tx.query(`SELECT 1 FROM import_declarations WHERE declaration_no = $1`, [
         dto.declarationNo,
       ]);
@@ -106,7 +124,13 @@ export class ImportDeclarationService {
         throw new ProblemException('ALREADY_EXISTS', `Declaration ${dto.declarationNo} exists`);
       }
       const flat = items.flatMap((i) =>
-        i.serials.map((serial) => ({ gtin: i.gtin, serial, lot: i.lot, expiry: i.expiry })),
+        i.serials.map((serial) => ({
+          gtin: i.gtin,
+          serial,
+          lot: i.lot,
+          expiry: i.expiry,
+          approvalNo: i.approvalNo,
+        })),
       );
       const before: { gtin: string; serial: string }[] = await tx.query(
         `SELECT d.gtin, d.serial FROM unnest($1::text[], $2::text[]) AS k(gtin, serial)
@@ -125,15 +149,17 @@ export class ImportDeclarationService {
         [dto.declarationNo, dto.approvalNo, dto.importerCode, units, principal.sub],
       );
       await tx.query(
-        `INSERT INTO declared_units (gtin, serial, declaration_no, lot, expiry)
-         SELECT k.gtin, k.serial, $5, k.lot, k.expiry
-           FROM unnest($1::text[], $2::text[], $3::text[], $4::date[]) AS k(gtin, serial, lot, expiry)`,
+        `INSERT INTO declared_units (gtin, serial, declaration_no, lot, expiry, approval_no)
+         SELECT k.gtin, k.serial, $5, k.lot, k.expiry, k.approval_no
+           FROM unnest($1::text[], $2::text[], $3::text[], $4::date[], $6::text[])
+             AS k(gtin, serial, lot, expiry, approval_no)`,
         [
           flat.map((u) => u.gtin),
           flat.map((u) => u.serial),
           flat.map((u) => u.lot),
           flat.map((u) => u.expiry),
           dto.declarationNo,
+          flat.map((u) => u.approvalNo),
         ],
       );
       return (await this.view(tx, dto.declarationNo)) as DeclarationView;
@@ -261,18 +287,17 @@ export class ImportDeclarationService {
     principal: Principal,
   ): Promise<LedgerEventInput[]> {
     const units: StoredUnit[] = await this.db.query(
-      `SELECT d.gtin, d.serial, d.lot, to_char(d.expiry, 'YYYY-MM-DD') AS expiry, p.gcp_length
+      `SELECT d.gtin, d.serial, d.lot, to_char(d.expiry, 'YYYY-MM-DD') AS expiry, d.approval_no, p.gcp_length
          FROM declared_units d JOIN products p ON p.gtin = d.gtin
         WHERE d.declaration_no = $1 ORDER BY d.gtin, d.lot, d.serial`,
       [declaration.declarationNo],
     );
     const lots = new Map<string, StoredUnit[]>();
     for (const u of units) {
-      const key = `${u.gtin}/${u.lot}`;
+      const key = `${u.approval_no}/${u.gtin}/${u.lot}`;
       lots.set(key, [...(lots.get(key) ?? []), u]);
     }
     const eventTime = new Date().toISOString();
-    const refs = { declarationNo: declaration.declarationNo, approvalNo: declaration.approvalNo };
     const bizTransactionList = [
       {
         type: DECLARATION_BTT,
@@ -320,7 +345,7 @@ export class ImportDeclarationService {
         actor: { sub: principal.sub, org: principal.org, roles: [...principal.roles] },
         epcis,
         units: lot.map((u) => ({ gtin: u.gtin, serial: u.serial, lot: u.lot, expiry: u.expiry })),
-        refs,
+        refs: { declarationNo: declaration.declarationNo, approvalNo: lot[0].approval_no },
         context: {},
       };
     });

@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsGtin } from '@trace/http';
 import { Type } from 'class-transformer';
 import {
@@ -6,6 +6,7 @@ import {
   ArrayMinSize,
   IsArray,
   IsISO8601,
+  IsOptional,
   IsString,
   Matches,
   MaxLength,
@@ -18,6 +19,14 @@ const DOCUMENT_NO = /^[A-Za-z0-9][A-Za-z0-9_./-]{1,63}$/;
 const GS1_TEXT = /^[!"%-?A-Z_a-z]{1,20}$/;
 
 export class DeclaredItemDto {
+  @ApiPropertyOptional({
+    example: 'LC-APP-2026-002',
+    description: "The approval this item draws on, when not the declaration's",
+  })
+  @IsOptional()
+  @Matches(DOCUMENT_NO, { message: '$property must be an approval number' })
+  approvalNo?: string;
+
   @ApiProperty({ example: '00300123450011' })
   @IsGtin()
   gtin!: string;

@@ -178,7 +178,8 @@ export class ReceiptService {
     const gcp = await this.gcpLengths([...scanned, ...declared].map((p) => p.gtin));
 
     const actor = { sub: principal.sub, org: principal.org, roles: [...principal.roles] };
-    const refs = { declarationNo: declaration.declarationNo, approvalNo: declaration.approvalNo };
+    // The approval stays the one each pack was declared under (items may differ).
+    const refs = { declarationNo: declaration.declarationNo };
     const eventTime = new Date().toISOString();
     const event = (action: UnitAction, packs: PackRef[], context: Record<string, unknown> = {}) => {
       const eventId = `urn:uuid:${randomUUID()}`;

@@ -32,11 +32,14 @@ export class ImportDeclarations1795392400000 implements MigrationInterface {
         gtin text NOT NULL,
         serial text NOT NULL,
         declaration_no text NOT NULL REFERENCES import_declarations(declaration_no),
+        -- the approval the pack draws on: the declaration's, or its item's own
+        approval_no text NOT NULL REFERENCES approvals(approval_no),
         lot text NOT NULL,
         expiry date NOT NULL,
         PRIMARY KEY (gtin, serial)
       )`);
     await q.query(`CREATE INDEX declared_units_declaration_idx ON declared_units (declaration_no)`);
+    await q.query(`CREATE INDEX declared_units_approval_idx ON declared_units (approval_no)`);
     await q.query(
       `GRANT SELECT, INSERT, UPDATE ON import_declarations, declared_units TO ${APP_PRIVILEGES_ROLE}`,
     );

@@ -1,0 +1,205 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { assertActsFor, Principal } from '@trace/auth';
+import { ACTION_RULES, ERROR_CODES, isErrorCode, PackRef, UnitAction } from '@trace/domain';
+import { ProblemException } from '@trace/http';
+import { gtinToSgtinUrn, parseScan } from '@trace/identifiers';
+import { loadUnitsInContainers } from '@trace/ledger-store';
+import {
+  LedgerEventInput,
+  LedgerQueueClient,
+  LedgerRefs,
+  LedgerTimeoutError,
+  LedgerVerdict,
+} from '@trace/queue';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+
+/** A pack a request named, with the position of the scan that named it. */
+export interface ScannedPack extends PackRef {
+  index: number;
+}
+
+export interface ResolvedScans {
+  packs: ScannedPack[];
+  /** Scans that name no pack, by position. */
+  rejected: { index: number; code: string; detail: string }[];
+  /** SSCCs scanned (a case or pallet scan stands for its packs). */
+  containers: string[];
+}
+
+export interface WarehouseLocation {
+  code: string;
+  organisationCode: string;
+  sgln: string | null;
+}
+
+export interface EventOptions {
+  location?: { code: string; sgln: string | null };
+  refs?: LedgerRefs;
+  context?: Record<string, unknown>;
+  atomicGroup?: string;
+  /** GCP lengths by GTIN, for SGTIN URNs (a Digital Link is written when unknown). */
+  gcp: Map<string, number>;
+}
+
+const LEDGER_WAIT_MS = 60_000;
+
+/**
+ * What every warehouse action shares: turning scans into packs (GS1 data, Digital Links,
+ * cases and pallets through their recorded contents, Chinese codes through their alias),
+ * writing the EPCIS 2.0 event of a unit action, and waiting for the ledger's verdicts.
+ */
+@Injectable()
+export class WarehouseLedger {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly ledger: LedgerQueueClient,
+  ) {}
+
+  async resolveScans(scans: string[]): Promise<ResolvedScans> {
+    const out: ResolvedScans = { packs: [], rejected: [], containers: [] };
+    const cnCodes: { index: number; code: string }[] = [];
+    for (let index = 0; index < scans.length; index++) {
+      const scan = parseScan(scans[index]);
+      if (!scan.valid) {
+        out.rejected.push({
+          index,
+          code: scan.code ?? 'BARCODE_INVALID',
+          detail: scan.detail ?? 'unreadable',
+        });
+      } else if (scan.gtin && scan.serial) {
+        out.packs.push({ gtin: scan.gtin, serial: scan.serial, lot: scan.lot, index });
+      } else if (scan.sscc) {
+        out.containers.push(scan.sscc);
+        const inside = await loadUnitsInContainers(this.db, [scan.sscc]);
+        if (inside.length === 0) {
+          out.rejected.push({
+            index,
+            code: 'PARENT_CONTAINS_UNKNOWN_CHILD',
+            detail: `nothing is known to be inside ${scan.sscc}`,
+          });
+        }
+        for (const u of inside) out.packs.push({ gtin: u.gtin, serial: u.serial, index });
+      } else if (scan.cnCode) {
+        cnCodes.push({ index, code: scan.cnCode });
+      } else {
+        out.rejected.push({ index, code: 'UNKNOWN_SERIAL', detail: 'the scan has no serial' });
+      }
+    }
+    if (cnCodes.length > 0) {
+      const rows: { alias: string; gtin: string; serial: string }[] = await this.db.query(
+        `SELECT alias, gtin, serial FROM unit_aliases WHERE alias = ANY($1::text[])`,
+        [cnCodes.map((c) => c.code)],
+      );
+      const byAlias = new Map(rows.map((r) => [r.alias, r]));
+      for (const c of cnCodes) {
+        const unit = byAlias.get(c.code);
+        if (unit) out.packs.push({ gtin: unit.gtin, serial: unit.serial, index: c.index });
+        else {
+          out.rejected.push({
+            index: c.index,
+            code: 'UNKNOWN_SERIAL',
+            detail: `Chinese code ${c.code} was never applied to a pack`,
+          });
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The caller's own location (422 when unknown, 403 when another organisation's). */
+  async ownLocation(code: string, principal: Principal): Promise<WarehouseLocation> {
+    const rows: { code: string; organisation_code: string; sgln: string | null }[] =
+      await this.db.query(`SELECT code, organisation_code, sgln FROM locations WHERE code = $1`, [
+        code,
+      ]);
+    if (rows.length === 0) throw new ProblemException('UNKNOWN_LOCATION', `No location ${code}`);
+    assertActsFor(principal, rows[0].organisation_code);
+    return { code: rows[0].code, organisationCode: rows[0].organisation_code, sgln: rows[0].sgln };
+  }
+
+  async gcpLengths(gtins: string[]): Promise<Map<string, number>> {
+    const rows: { gtin: string; gcp_length: number }[] = await this.db.query(
+      `SELECT gtin, gcp_length FROM products WHERE gtin = ANY($1::text[])`,
+      [[...new Set(gtins)]],
+    );
+    return new Map(rows.map((r) => [r.gtin, Number(r.gcp_length)]));
+  }
+
+  /** The ledger event of a unit action on packs, in its EPCIS 2.0 encoding. */
+  event(
+    action: UnitAction,
+    packs: PackRef[],
+    principal: Principal,
+    opts: EventOptions,
+  ): LedgerEventInput {
+    const eventId = `urn:uuid:${randomUUID()}`;
+    const eventTime = new Date().toISOString();
+    const encoding = ACTION_RULES[action].epcis;
+    const epcs = packs.map((p) => {
+      const length = opts.gcp.get(p.gtin);
+      return length
+        ? gtinToSgtinUrn(p.gtin, p.serial, length)
+        : `https://id.gs1.org/01/${p.gtin}/21/${encodeURIComponent(p.serial)}`;
+    });
+    const parent = opts.context?.parent as string | undefined;
+    return {
+      eventId,
+      action,
+      eventTime,
+      actor: { sub: principal.sub, org: principal.org, roles: [...principal.roles] },
+      units: packs.map((p) => ({
+        gtin: p.gtin,
+        serial: p.serial,
+        ...(p.lot ? { lot: p.lot } : {}),
+      })),
+      refs: opts.refs ?? {},
+      context: { ...(opts.location ? { locationCode: opts.location.code } : {}), ...opts.context },
+      ...(parent ? { containers: [parent] } : {}),
+      ...(opts.atomicGroup ? { atomicGroup: opts.atomicGroup } : {}),
+      epcis: {
+        type: encoding.eventType,
+        eventID: eventId,
+        eventTime,
+        eventTimeZoneOffset: '+08:00',
+        action: encoding.action,
+        bizStep: encoding.bizStep,
+        ...(encoding.disposition ? { disposition: encoding.disposition } : {}),
+        ...(opts.location?.sgln ? { bizLocation: { id: opts.location.sgln } } : {}),
+        ...(parent
+          ? { parentID: `https://id.gs1.org/00/${parent}`, childEPCs: epcs }
+          : { epcList: epcs }),
+      },
+    };
+  }
+
+  /** Enqueues and waits for the verdicts; `pending` when the ledger did not answer in time. */
+  async submit(
+    events: LedgerEventInput[],
+  ): Promise<{ verdicts: LedgerVerdict[]; pending: boolean }> {
+    if (events.length === 0) return { verdicts: [], pending: false };
+    try {
+      return { verdicts: await this.ledger.submitAndWait(events, LEDGER_WAIT_MS), pending: false };
+    } catch (err) {
+      if (err instanceof LedgerTimeoutError) return { verdicts: [], pending: true };
+      throw err;
+    }
+  }
+
+  /**
+   * For all-or-nothing actions: the first refusal as the answer (its code's status), the
+   * refused attempt being on record as an alert entry.
+   */
+  static throwIfRefused(verdicts: LedgerVerdict[]): void {
+    const refused = verdicts.find((v) => !v.accepted);
+    if (!refused || refused.accepted) return;
+    const code = isErrorCode(refused.code) ? refused.code : 'INVALID_STATE_TRANSITION';
+    throw new ProblemException(
+      code,
+      refused.detail,
+      { alertIndex: refused.alertIndex },
+      ERROR_CODES[code],
+    );
+  }
+}
