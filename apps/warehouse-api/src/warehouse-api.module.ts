@@ -13,6 +13,8 @@ import { ReceiptService } from './receipts/receipt.service';
 import { ReceiptsController } from './receipts/receipts.controller';
 import { ShipmentService } from './shipments/shipment.service';
 import { ShipmentsController } from './shipments/shipments.controller';
+import { StockControlController } from './stock-control/stock-control.controller';
+import { StockControlService } from './stock-control/stock-control.service';
 
 @Module({
   imports: [PlatformModule.forService('warehouse-api')],
@@ -22,6 +24,7 @@ import { ShipmentsController } from './shipments/shipments.controller';
     InspectionsController,
     SensorReadingsController,
     ShipmentsController,
+    StockControlController,
     ExceptionsController,
   ],
   providers: [
@@ -31,6 +34,7 @@ import { ShipmentsController } from './shipments/shipments.controller';
     InspectionService,
     ColdChainService,
     ShipmentService,
+    StockControlService,
     WarehouseExceptionsService,
   ],
 })

@@ -9,7 +9,7 @@ import {
   upsertUnits,
 } from './unit-projection-store';
 
-type ProjectedEvent = Pick<LedgerEventInput, 'action' | 'units' | 'refs'>;
+type ProjectedEvent = Pick<LedgerEventInput, 'action' | 'units' | 'refs' | 'context'>;
 
 /**
  * The projection changes of one batch of entries, gathered in memory and written with a
@@ -21,6 +21,7 @@ export class ProjectionBatch {
   private readonly before = new Map<string, UnitRow | undefined>();
   private readonly unitEvents: { gtin: string; serial: string; index: number }[] = [];
   private readonly approvalUse = new Map<string, number>();
+  private readonly aliases: { alias: string; gtin: string; serial: string; index: number }[] = [];
 
   /** `units` is the working state: accepted updates are applied to it as they come. */
   constructor(private readonly units: Map<string, UnitRow>) {}
@@ -32,6 +33,15 @@ export class ProjectionBatch {
       if (!this.before.has(key)) this.before.set(key, this.units.get(key));
       this.units.set(key, update);
       this.changed.set(key, update);
+    }
+    // A Chinese trace code applied in the bonded warehouse: an alias, not a new unit.
+    const cnCode = event.context?.cnCode;
+    if (
+      event.action === 'APPLY_CN_CODE' &&
+      typeof cnCode === 'string' &&
+      event.units.length === 1
+    ) {
+      this.aliases.push({ alias: cnCode, ...event.units[0], index });
     }
     const approvalNo = event.refs?.approvalNo;
     // A unit released to the hospital counts once towards the approval's quantity.
@@ -57,6 +67,19 @@ export class ProjectionBatch {
     await upsertUnits(db, [...this.changed.values()]);
     await insertUnitEvents(db, this.unitEvents);
     await applyStockDeltas(db, this.stockDeltas());
+    if (this.aliases.length > 0) {
+      // The first application of a code wins; the service refuses a code already in use.
+      await db.query(
+        `INSERT INTO unit_aliases (alias, gtin, serial, applied_index)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[]) ON CONFLICT DO NOTHING`,
+        [
+          this.aliases.map((a) => a.alias),
+          this.aliases.map((a) => a.gtin),
+          this.aliases.map((a) => a.serial),
+          this.aliases.map((a) => a.index),
+        ],
+      );
+    }
     if (this.approvalUse.size > 0) {
       await db.query(
         `UPDATE approvals a SET used = a.used + k.n

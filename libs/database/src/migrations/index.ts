@@ -4,6 +4,7 @@ import { Projections1795392200000 } from './1795392200000-projections';
 import { CaptureInbox1795392300000 } from './1795392300000-capture-inbox';
 import { ImportDeclarations1795392400000 } from './1795392400000-import-declarations';
 import { WarehouseExceptions1795392500000 } from './1795392500000-warehouse-exceptions';
+import { WarehouseHolds1795392600000 } from './1795392600000-warehouse-holds';
 
 /** In order; each migration is reviewed SQL. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   CaptureInbox1795392300000,
   ImportDeclarations1795392400000,
   WarehouseExceptions1795392500000,
+  WarehouseHolds1795392600000,
 ];
