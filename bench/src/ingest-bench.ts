@@ -1,13 +1,11 @@
 import { TokenService } from '@trace/auth';
 import { gs1CheckDigit } from '@trace/identifiers';
 import { formatPrivateKey, generateSigner } from '@trace/ledger';
-import { ChildProcess, spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
-import { resolve } from 'node:path';
 import { createBenchDatabase, progress } from './bench-database';
+import { cpuSeconds, pidsOf, startService, stopServices } from './service-process';
 
-const ROOT = resolve(__dirname, '../../../..');
 const GCP = '9506000';
 const GTIN = `0${GCP}13435` + gs1CheckDigit(`0${GCP}13435`);
 const GS = '\u001d';
@@ -15,64 +13,6 @@ const ORG = 'IMP-BENCH';
 const SITE = 'IMP-BENCH-PORT';
 const SGLN = `urn:epc:id:sgln:${GCP}.00001.0`;
 const CONTEXT = 'https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld';
-
-/** A built service as its own process, like `npm start` runs it. */
-function startService(name: string, env: Record<string, string>): Promise<ChildProcess> {
-  // BENCH_NODE_ARGS (e.g. "--prof") is passed to the services, for profiling them under load.
-  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(
-    process.execPath,
-    [...nodeArgs, resolve(ROOT, `dist/apps/${name}/apps/${name}/src/main.js`)],
-    {
-      cwd: ROOT,
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  let output = '';
-  return new Promise((done, fail) => {
-    const timer = setTimeout(() => fail(new Error(`${name} did not start:\n${output}`)), 30000);
-    const read = (d: Buffer) => {
-      output += String(d);
-      if (/listening/.test(output)) {
-        clearTimeout(timer);
-        done(child);
-      }
-    };
-    child.stdout.on('data', read);
-    child.stderr.on('data', read);
-    child.on('exit', (code) => fail(new Error(`${name} exited with ${code}:\n${output}`)));
-  });
-}
-
-/** CPU seconds used so far by processes (utime + stime, Linux /proc), by name. */
-function cpuSeconds(named: Record<string, number[]>): Record<string, number> {
-  const read = (pid: number) => {
-    try {
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-      return (Number(fields[11]) + Number(fields[12])) / 100;
-    } catch {
-      return 0; // gone: a backend that ended
-    }
-  };
-  const out: Record<string, number> = {};
-  for (const [name, pids] of Object.entries(named))
-    out[name] = pids.reduce((t, p) => t + read(p), 0);
-  return out;
-}
-
-function pidsOf(command: string): number[] {
-  const pids: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === command) pids.push(Number(entry));
-    } catch {
-      // ended meanwhile
-    }
-  }
-  return pids;
-}
 
 let serialNo = 0;
 const nextSerial = () => `S${(serialNo++).toString(36)}`;
@@ -259,20 +199,7 @@ export async function runIngestBench(opts: { quick: boolean }) {
     );
     return run;
   } finally {
-    // A clean stop (SIGTERM) lets the services drain; a stuck one is killed after 10 s.
-    await Promise.all(
-      children.map(
-        (c) =>
-          new Promise<void>((done) => {
-            const timer = setTimeout(() => c.kill('SIGKILL'), 10_000);
-            c.once('exit', () => {
-              clearTimeout(timer);
-              done();
-            });
-            c.kill('SIGTERM');
-          }),
-      ),
-    );
+    await stopServices(children);
     await db.drop();
   }
 }

@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { runIngestBench } from './ingest-bench';
 import { runLedgerBench } from './ledger-bench';
+import { runWarehouseBench } from './warehouse-bench';
 
 const f = (n: number) => Math.round(n).toLocaleString('en-US');
 
@@ -30,12 +31,38 @@ async function ingest(quick: boolean) {
     console.log(`  ${s.scenario}: ${JSON.stringify(s.coresBusy)}`);
 }
 
-/** `npm run bench:ledger [-- --quick]`: results to bench/results/ and a table on stdout. */
+/** `npm run bench:warehouse [-- --quick]`. */
+async function warehouse(quick: boolean) {
+  const run = await runWarehouseBench({ quick });
+  save(run, quick);
+  const r = run.palletReceipt as any;
+  console.log(
+    '| warehouse receipt (HTTP → compare with declaration → ledger committed) | result |',
+  );
+  console.log('|---|---|');
+  console.log(
+    `| one request: a pallet of ${f(r.packs)} packs (one aggregation scan), median of ${r.rounds} | ${f(r.msMedian)} ms, ${f(r.packsPerSecondMedian)} packs/s |`,
+  );
+}
+
+/** `npm run bench:<name> [-- --quick]`: results to bench/results/ and a table on stdout. */
 async function main() {
   const quick = process.argv.includes('--quick');
   const which = process.argv[2] ?? 'ledger';
+  if (which === 'all') {
+    // `npm run bench`: every benchmark, one after another (each on its own database).
+    await ledger(quick);
+    await ingest(quick);
+    return warehouse(quick);
+  }
   if (which === 'ingest') return ingest(quick);
+  if (which === 'warehouse') return warehouse(quick);
   if (which !== 'ledger') throw new Error(`unknown benchmark ${which}`);
+  return ledger(quick);
+}
+
+/** `npm run bench:ledger [-- --quick]`. */
+async function ledger(quick: boolean) {
   const run = await runLedgerBench({ quick });
   save(run, quick);
   const r = run as any;
