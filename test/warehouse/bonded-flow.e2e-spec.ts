@@ -1,27 +1,14 @@
-import { gs1CheckDigit } from '@trace/identifiers';
 import { LedgerQueueClient } from '@trace/queue';
-import {
-  createTestEnvironment,
-  databaseClient,
-  startTestApp,
-  TestApp,
-  TestEnvironment,
-} from '@trace/testing';
+import type { TestApp } from '@trace/testing';
 import type { Client } from 'pg';
-import { LEDGER_WRITER_HTTP } from '../../apps/ledger-writer/src/http-options';
-import { LedgerWriterModule } from '../../apps/ledger-writer/src/ledger-writer.module';
-import { WAREHOUSE_API_HTTP } from '../../apps/warehouse-api/src/http-options';
-import { WarehouseApiModule } from '../../apps/warehouse-api/src/warehouse-api.module';
-
-const GS = '\u001d';
-const ORAL = '09506000134352';
-const COLD = '09506000134369';
-const scan = (gtin: string, serial: string, lot: string) =>
-  `]d201${gtin}1729063010${lot}${GS}21${serial}`;
-const sscc = (n: number) => {
-  const body = `09506000${String(n).padStart(9, '0')}`;
-  return body + gs1CheckDigit(body);
-};
+import {
+  COLD,
+  ORAL,
+  packScan as scan,
+  sscc,
+  startWarehouseStack,
+  WarehouseStack,
+} from './warehouse-fixtures';
 
 /**
  * Issue 5's walk: a declaration of two lots (one cold-chain) from announcement through
@@ -30,8 +17,7 @@ const sscc = (n: number) => {
  * refusal, each changing nothing.
  */
 describe('warehouse-api: declaration to shipment', () => {
-  let env: TestEnvironment;
-  let writer: TestApp;
+  let stack: WarehouseStack;
   let warehouse: TestApp;
   let db: Client;
   let importer: string;
@@ -41,10 +27,7 @@ describe('warehouse-api: declaration to shipment', () => {
   const P2 = sscc(12);
 
   beforeAll(async () => {
-    env = await createTestEnvironment({ LEDGER_BATCH_MAX_WAIT_MS: '5' });
-    db = databaseClient(env.cfg, 'owner');
-    await db.connect();
-    await db.query(`
+    stack = await startWarehouseStack(`
       INSERT INTO organisations (code, name, type) VALUES
         ('IMP-1', 'Importer', 'IMPORTER'), ('CUS-1', 'Customs', 'CUSTOMS'),
         ('BW-1', 'Bonded warehouse', 'BONDED_WAREHOUSE'), ('BW-2', 'Other warehouse', 'BONDED_WAREHOUSE'),
@@ -56,19 +39,13 @@ describe('warehouse-api: declaration to shipment', () => {
       INSERT INTO approvals (approval_no, gtin, institution_code, indications, quantity, valid_from, valid_to, issued_by) VALUES
         ('APP-A', '${ORAL}', 'HOSP-1', '{x}', 4, '2026-01-01', '2030-12-31', 'reg'),
         ('APP-C', '${COLD}', 'HOSP-1', '{x}', 10, '2026-01-01', '2030-12-31', 'reg');`);
-    writer = await startTestApp(env.cfg, LedgerWriterModule, LEDGER_WRITER_HTTP);
-    warehouse = await startTestApp(env.cfg, WarehouseApiModule, WAREHOUSE_API_HTTP);
+    ({ warehouse, db } = stack);
     importer = warehouse.bearer('imp', 'IMP-1', 'importer');
     operator = warehouse.bearer('op', 'BW-1', 'warehouse_operator');
     customs = warehouse.bearer('officer', 'CUS-1', 'customs_officer');
   });
 
-  afterAll(async () => {
-    await db?.end();
-    await warehouse?.close();
-    await writer?.close();
-    await env?.teardown();
-  });
+  afterAll(() => stack?.close());
 
   const states = async () =>
     Object.fromEntries(

@@ -1,32 +1,21 @@
-import {
-  createTestEnvironment,
-  databaseClient,
-  startTestApp,
-  TestApp,
-  TestEnvironment,
-} from '@trace/testing';
+import type { TestApp } from '@trace/testing';
 import type { Client } from 'pg';
-import { LEDGER_WRITER_HTTP } from '../../apps/ledger-writer/src/http-options';
-import { LedgerWriterModule } from '../../apps/ledger-writer/src/ledger-writer.module';
-import { WAREHOUSE_API_HTTP } from '../../apps/warehouse-api/src/http-options';
-import { WarehouseApiModule } from '../../apps/warehouse-api/src/warehouse-api.module';
-
-const GTIN = '09506000134352';
-const SUSPENDED_GTIN = '09506000134369';
+import {
+  COLD as SUSPENDED_GTIN,
+  ORAL as GTIN,
+  startWarehouseStack,
+  WarehouseStack,
+} from './warehouse-fixtures';
 
 /** Import declaration → arrival → customs release, through the ledger, with every refusal. */
 describe('warehouse-api: import declarations', () => {
-  let env: TestEnvironment;
-  let writer: TestApp;
+  let stack: WarehouseStack;
   let warehouse: TestApp;
   let db: Client;
   let importer: string;
 
   beforeAll(async () => {
-    env = await createTestEnvironment({ LEDGER_BATCH_MAX_WAIT_MS: '5' });
-    db = databaseClient(env.cfg, 'owner');
-    await db.connect();
-    await db.query(`
+    stack = await startWarehouseStack(`
       INSERT INTO organisations (code, name, type) VALUES
         ('IMP-1', 'Importer One', 'IMPORTER'), ('IMP-2', 'Importer Two', 'IMPORTER'),
         ('CUS-1', 'Customs', 'CUSTOMS'), ('BW-1', 'Bonded warehouse', 'BONDED_WAREHOUSE'),
@@ -36,17 +25,11 @@ describe('warehouse-api: import declarations', () => {
         ('${SUSPENDED_GTIN}', 'Suspended drug', 'DRUG', 7, 'tablet', 'ORAL', 'SUSPENDED');
       INSERT INTO approvals (approval_no, gtin, institution_code, indications, quantity, valid_from, valid_to, issued_by)
         VALUES ('APP-1', '${GTIN}', 'HOSP-1', '{oncology}', 6, '2026-01-01', '2030-12-31', 'reg');`);
-    writer = await startTestApp(env.cfg, LedgerWriterModule, LEDGER_WRITER_HTTP);
-    warehouse = await startTestApp(env.cfg, WarehouseApiModule, WAREHOUSE_API_HTTP);
+    ({ warehouse, db } = stack);
     importer = warehouse.bearer('imp-user', 'IMP-1', 'importer');
   });
 
-  afterAll(async () => {
-    await db?.end();
-    await warehouse?.close();
-    await writer?.close();
-    await env?.teardown();
-  });
+  afterAll(() => stack?.close());
 
   const declaration = (no: string, items: object[], extra: object = {}) => ({
     declarationNo: no,

@@ -1,41 +1,24 @@
-import { gs1CheckDigit } from '@trace/identifiers';
-import {
-  createTestEnvironment,
-  databaseClient,
-  startTestApp,
-  TestApp,
-  TestEnvironment,
-} from '@trace/testing';
+import type { TestApp } from '@trace/testing';
 import type { Client } from 'pg';
-import { LEDGER_WRITER_HTTP } from '../../apps/ledger-writer/src/http-options';
-import { LedgerWriterModule } from '../../apps/ledger-writer/src/ledger-writer.module';
-import { WAREHOUSE_API_HTTP } from '../../apps/warehouse-api/src/http-options';
-import { WarehouseApiModule } from '../../apps/warehouse-api/src/warehouse-api.module';
-
-const GS = '\u001d';
-const AMBIENT = '09506000134352';
-const COLD = '09506000134369';
-const scan = (gtin: string, serial: string, lot: string) =>
-  `]d201${gtin}1729063010${lot}${GS}21${serial}`;
-const sscc = (n: number) => {
-  const body = `09506000${String(n).padStart(9, '0')}`;
-  return body + gs1CheckDigit(body);
-};
+import {
+  COLD,
+  ORAL as AMBIENT,
+  packScan as scan,
+  sscc,
+  startWarehouseStack,
+  WarehouseStack,
+} from './warehouse-fixtures';
 
 /** Receipt into the bonded warehouse: compared with the declaration, differences become exceptions. */
 describe('warehouse-api: receipts and exceptions', () => {
-  let env: TestEnvironment;
-  let writer: TestApp;
+  let stack: WarehouseStack;
   let warehouse: TestApp;
   let db: Client;
   let importer: string;
   let operator: string;
 
   beforeAll(async () => {
-    env = await createTestEnvironment({ LEDGER_BATCH_MAX_WAIT_MS: '5' });
-    db = databaseClient(env.cfg, 'owner');
-    await db.connect();
-    await db.query(`
+    stack = await startWarehouseStack(`
       INSERT INTO organisations (code, name, type) VALUES
         ('IMP-1', 'Importer', 'IMPORTER'), ('BW-1', 'Bonded warehouse', 'BONDED_WAREHOUSE'),
         ('BW-2', 'Other warehouse', 'BONDED_WAREHOUSE'), ('HOSP-1', 'Hospital', 'HOSPITAL');
@@ -46,18 +29,12 @@ describe('warehouse-api: receipts and exceptions', () => {
       INSERT INTO approvals (approval_no, gtin, institution_code, indications, quantity, valid_from, valid_to, issued_by) VALUES
         ('APP-A', '${AMBIENT}', 'HOSP-1', '{x}', 6000, '2026-01-01', '2030-12-31', 'reg'),
         ('APP-C', '${COLD}', 'HOSP-1', '{x}', 10, '2026-01-01', '2030-12-31', 'reg');`);
-    writer = await startTestApp(env.cfg, LedgerWriterModule, LEDGER_WRITER_HTTP);
-    warehouse = await startTestApp(env.cfg, WarehouseApiModule, WAREHOUSE_API_HTTP);
+    ({ warehouse, db } = stack);
     importer = warehouse.bearer('imp', 'IMP-1', 'importer');
     operator = warehouse.bearer('op', 'BW-1', 'warehouse_operator');
   });
 
-  afterAll(async () => {
-    await db?.end();
-    await warehouse?.close();
-    await writer?.close();
-    await env?.teardown();
-  });
+  afterAll(() => stack?.close());
 
   async function declareAndArrive(
     no: string,

@@ -1,34 +1,19 @@
-import {
-  createTestEnvironment,
-  databaseClient,
-  startTestApp,
-  TestApp,
-  TestEnvironment,
-} from '@trace/testing';
+import type { TestApp } from '@trace/testing';
 import type { Client } from 'pg';
-import { LEDGER_WRITER_HTTP } from '../../apps/ledger-writer/src/http-options';
-import { LedgerWriterModule } from '../../apps/ledger-writer/src/ledger-writer.module';
-import { WAREHOUSE_API_HTTP } from '../../apps/warehouse-api/src/http-options';
-import { WarehouseApiModule } from '../../apps/warehouse-api/src/warehouse-api.module';
+import { ORAL as GTIN, packScan, startWarehouseStack, WarehouseStack } from './warehouse-fixtures';
 
-const GS = '\u001d';
-const GTIN = '09506000134352';
-const scan = (serial: string) => `]d201${GTIN}1729063010L1${GS}21${serial}`;
+const scan = (serial: string) => packScan(GTIN, serial, 'L1');
 const CN = '81234567890123456789';
 
 /** Holds and their release, destruction, re-export, counts, Chinese codes, void shipment. */
 describe('warehouse-api: stock control', () => {
-  let env: TestEnvironment;
-  let writer: TestApp;
+  let stack: WarehouseStack;
   let warehouse: TestApp;
   let db: Client;
   let operator: string;
 
   beforeAll(async () => {
-    env = await createTestEnvironment({ LEDGER_BATCH_MAX_WAIT_MS: '5' });
-    db = databaseClient(env.cfg, 'owner');
-    await db.connect();
-    await db.query(`
+    stack = await startWarehouseStack(`
       INSERT INTO organisations (code, name, type) VALUES
         ('IMP-1', 'Importer', 'IMPORTER'), ('CUS-1', 'Customs', 'CUSTOMS'),
         ('BW-1', 'Bonded warehouse', 'BONDED_WAREHOUSE'), ('BW-2', 'Other warehouse', 'BONDED_WAREHOUSE'),
@@ -37,8 +22,7 @@ describe('warehouse-api: stock control', () => {
       INSERT INTO products (gtin, name, kind, gcp_length, dosage_form, route) VALUES ('${GTIN}', 'Tablets', 'DRUG', 7, 'tablet', 'ORAL');
       INSERT INTO approvals (approval_no, gtin, institution_code, indications, quantity, valid_from, valid_to, issued_by)
         VALUES ('APP-1', '${GTIN}', 'HOSP-1', '{x}', 100, '2026-01-01', '2030-12-31', 'reg');`);
-    writer = await startTestApp(env.cfg, LedgerWriterModule, LEDGER_WRITER_HTTP);
-    warehouse = await startTestApp(env.cfg, WarehouseApiModule, WAREHOUSE_API_HTTP);
+    ({ warehouse, db } = stack);
     operator = warehouse.bearer('op', 'BW-1', 'warehouse_operator');
     const importer = warehouse.bearer('imp', 'IMP-1', 'importer');
     const customs = warehouse.bearer('officer', 'CUS-1', 'customs_officer');
@@ -71,12 +55,7 @@ describe('warehouse-api: stock control', () => {
       .expect(200);
   });
 
-  afterAll(async () => {
-    await db?.end();
-    await warehouse?.close();
-    await writer?.close();
-    await env?.teardown();
-  });
+  afterAll(() => stack?.close());
 
   const state = async (serial: string) =>
     (await db.query(`SELECT state FROM units WHERE serial = $1`, [serial])).rows[0]?.state;

@@ -3,7 +3,6 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { assertActsFor, hasOversight, Principal } from '@trace/auth';
 import {
   ACTION_RULES,
-  Approval,
   checkImportDeclaration,
   DeclaredItem,
   RECORD_ACTION,
@@ -20,6 +19,7 @@ import {
 } from '@trace/queue';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
+import { readApproval } from '../ledger/approval-reader';
 import type { CreateImportDto } from './imports.dto';
 
 export type DeclarationStatus = 'DECLARED' | 'ARRIVED' | 'RELEASED';
@@ -94,7 +94,7 @@ export class ImportDeclarationService {
       }
       for (const [approvalNo, drawn] of [...byApproval].sort(([a], [b]) => a.localeCompare(b))) {
         // The approval row lock makes concurrent declarations against it count one another.
-        const approval = await this.approval(tx, approvalNo);
+        const approval = await readApproval(tx, approvalNo, true);
         const declared: { n: string }[] = await tx.query(
           `SELECT count(*) AS n FROM declared_units WHERE approval_no = $1`,
           [approvalNo],
@@ -232,28 +232,6 @@ export class ImportDeclarationService {
         `Declaration ${no} is not ${from.toLowerCase()}: it cannot become ${to.toLowerCase()}`,
       );
     }
-  }
-
-  private async approval(tx: EntityManager, approvalNo: string): Promise<Approval | null> {
-    const rows: Record<string, unknown>[] = await tx.query(
-      `SELECT approval_no, gtin, institution_code, patient_ref, indications, quantity, used,
-              to_char(valid_from, 'YYYY-MM-DD') AS valid_from, to_char(valid_to, 'YYYY-MM-DD') AS valid_to
-         FROM approvals WHERE approval_no = $1 FOR UPDATE`,
-      [approvalNo],
-    );
-    if (rows.length === 0) return null;
-    const r = rows[0];
-    return {
-      approvalNo: r.approval_no as string,
-      gtin: r.gtin as string,
-      institutionCode: r.institution_code as string,
-      patientRef: r.patient_ref as string | null,
-      indications: r.indications as string[],
-      quantity: Number(r.quantity),
-      used: Number(r.used),
-      validFrom: r.valid_from as string,
-      validTo: r.valid_to as string,
-    };
   }
 
   private async view(db: EntityManager, declarationNo: string): Promise<DeclarationView | null> {

@@ -108,6 +108,31 @@ export class WarehouseLedger {
     return out;
   }
 
+  /**
+   * For all-or-nothing actions: every scan must name packs, each pack once; otherwise the
+   * whole request is refused with the first problem's code.
+   */
+  async resolveAllOrNothing(scans: string[]): Promise<ScannedPack[]> {
+    const resolved = await this.resolveScans(scans);
+    const bad = resolved.rejected[0];
+    if (bad) {
+      const code = isErrorCode(bad.code) ? bad.code : 'BARCODE_INVALID';
+      throw new ProblemException(
+        code,
+        `scans[${bad.index}]: ${bad.detail}`,
+        { errors: resolved.rejected },
+        ERROR_CODES[code],
+      );
+    }
+    const seen = new Set<string>();
+    for (const p of resolved.packs) {
+      const key = `${p.gtin}/${p.serial}`;
+      if (seen.has(key)) throw new ProblemException('DUPLICATE_CODE_USE', `${key} is named twice`);
+      seen.add(key);
+    }
+    return resolved.packs;
+  }
+
   /** The caller's own location (422 when unknown, 403 when another organisation's). */
   async ownLocation(code: string, principal: Principal): Promise<WarehouseLocation> {
     const rows: { code: string; organisation_code: string; sgln: string | null }[] =

@@ -1,22 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { assertActsFor, Principal } from '@trace/auth';
-import {
-  ACTION_RULES,
-  checkStorageRange,
-  compareReceipt,
-  PackRef,
-  UnitAction,
-} from '@trace/domain';
+import type { Principal } from '@trace/auth';
+import { checkStorageRange, compareReceipt, PackRef, UnitAction } from '@trace/domain';
 import { ProblemException } from '@trace/http';
-import { gtinToSgtinUrn, parseScan } from '@trace/identifiers';
+import { parseScan } from '@trace/identifiers';
 import { loadUnitsInContainers } from '@trace/ledger-store';
-import {
-  LedgerEventInput,
-  LedgerQueueClient,
-  LedgerTimeoutError,
-  LedgerVerdict,
-} from '@trace/queue';
+import type { LedgerEventInput, LedgerVerdict } from '@trace/queue';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import {
@@ -24,12 +13,8 @@ import {
   NewException,
   WarehouseExceptionsService,
 } from '../exceptions/warehouse-exceptions.service';
+import { ScannedPack, WarehouseLedger } from '../ledger/warehouse-ledger';
 import type { CreateReceiptDto } from './receipts.dto';
-
-interface ScannedPack extends PackRef {
-  /** Position of the scan that named it (an aggregation child counts as its parent's scan). */
-  index: number;
-}
 
 export interface ReceiptResult {
   receiptId: string;
@@ -48,8 +33,6 @@ export interface ReceiptResult {
   ledgerPending?: boolean;
 }
 
-const LEDGER_WAIT_MS = 60_000;
-
 /**
  * POST /v1/receipts: goods enter the bonded warehouse before inspection. Scans (packs, cases,
  * pallets, Chinese codes) are compared with the declaration; the packs that match are
@@ -62,12 +45,12 @@ const LEDGER_WAIT_MS = 60_000;
 export class ReceiptService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
-    private readonly ledger: LedgerQueueClient,
+    private readonly warehouse: WarehouseLedger,
     private readonly exceptions: WarehouseExceptionsService,
   ) {}
 
   async receive(dto: CreateReceiptDto, principal: Principal): Promise<ReceiptResult> {
-    const location = await this.location(dto.locationCode, principal);
+    const location = await this.warehouse.ownLocation(dto.locationCode, principal);
     const declaration = await this.declaration(dto.declarationNo);
     const rejected: ReceiptResult['rejected'] = [];
 
@@ -175,44 +158,11 @@ export class ReceiptService {
       const still = new Set(waiting.map((w) => `${w.gtin}/${w.serial}`));
       comparison.missing = comparison.missing.filter((m) => still.has(`${m.gtin}/${m.serial}`));
     }
-    const gcp = await this.gcpLengths([...scanned, ...declared].map((p) => p.gtin));
-
-    const actor = { sub: principal.sub, org: principal.org, roles: [...principal.roles] };
+    const gcp = await this.warehouse.gcpLengths([...scanned, ...declared].map((p) => p.gtin));
     // The approval stays the one each pack was declared under (items may differ).
     const refs = { declarationNo: declaration.declarationNo };
-    const eventTime = new Date().toISOString();
-    const event = (action: UnitAction, packs: PackRef[], context: Record<string, unknown> = {}) => {
-      const eventId = `urn:uuid:${randomUUID()}`;
-      const encoding = ACTION_RULES[action].epcis;
-      const epcs = packs.map((p) => this.epc(p, gcp));
-      return {
-        eventId,
-        action,
-        eventTime,
-        actor,
-        units: packs.map((p) => ({
-          gtin: p.gtin,
-          serial: p.serial,
-          ...(p.lot ? { lot: p.lot } : {}),
-        })),
-        refs,
-        context: { locationCode: location.code, ...context },
-        ...(context.parent ? { containers: [context.parent as string] } : {}),
-        epcis: {
-          type: encoding.eventType,
-          eventID: eventId,
-          eventTime,
-          eventTimeZoneOffset: '+08:00',
-          action: encoding.action,
-          bizStep: encoding.bizStep,
-          ...(encoding.disposition ? { disposition: encoding.disposition } : {}),
-          ...(location.sgln ? { bizLocation: { id: location.sgln } } : {}),
-          ...(context.parent
-            ? { parentID: `https://id.gs1.org/00/${context.parent as string}`, childEPCs: epcs }
-            : { epcList: epcs }),
-        },
-      } satisfies LedgerEventInput;
-    };
+    const event = (action: UnitAction, packs: PackRef[], context: Record<string, unknown> = {}) =>
+      this.warehouse.event(action, packs, principal, { gcp, location, refs, context });
 
     const events: LedgerEventInput[] = [];
     // One event per pack: a pack in an unexpected state must not stop the others.
@@ -250,14 +200,7 @@ export class ReceiptService {
       );
     }
 
-    let verdicts: LedgerVerdict[] = [];
-    let ledgerPending = false;
-    try {
-      verdicts = await this.ledger.submitAndWait(events, LEDGER_WAIT_MS);
-    } catch (err) {
-      if (!(err instanceof LedgerTimeoutError)) throw err;
-      ledgerPending = true;
-    }
+    const { verdicts, pending: ledgerPending } = await this.warehouse.submit(events);
     const refusalOf = new Map(
       verdicts
         .filter((v) => !v.accepted)
@@ -340,21 +283,6 @@ export class ReceiptService {
     };
   }
 
-  private epc(p: PackRef, gcp: Map<string, number>): string {
-    const length = gcp.get(p.gtin);
-    return length
-      ? gtinToSgtinUrn(p.gtin, p.serial, length)
-      : `https://id.gs1.org/01/${p.gtin}/21/${encodeURIComponent(p.serial)}`;
-  }
-
-  private async gcpLengths(gtins: string[]): Promise<Map<string, number>> {
-    const rows: { gtin: string; gcp_length: number }[] = await this.db.query(
-      `SELECT gtin, gcp_length FROM products WHERE gtin = ANY($1::text[])`,
-      [[...new Set(gtins)]],
-    );
-    return new Map(rows.map((r) => [r.gtin, Number(r.gcp_length)]));
-  }
-
   /** Received packs whose product may not be kept at this temperature. */
   private async excursions(packs: ScannedPack[], temperatureC: number): Promise<ScannedPack[]> {
     const rows: { gtin: string; storage_min_c: string | null; storage_max_c: string | null }[] =
@@ -371,16 +299,6 @@ export class ReceiptService {
       if (checkStorageRange(range, temperatureC)) out.add(r.gtin);
     }
     return packs.filter((p) => out.has(p.gtin));
-  }
-
-  private async location(code: string, principal: Principal) {
-    const rows: { code: string; organisation_code: string; sgln: string | null }[] =
-      await this.db.query(`SELECT code, organisation_code, sgln FROM locations WHERE code = $1`, [
-        code,
-      ]);
-    if (rows.length === 0) throw new ProblemException('UNKNOWN_LOCATION', `No location ${code}`);
-    assertActsFor(principal, rows[0].organisation_code);
-    return { code: rows[0].code, sgln: rows[0].sgln };
   }
 
   private async declaration(declarationNo: string) {

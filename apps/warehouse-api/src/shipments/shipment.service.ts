@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Principal } from '@trace/auth';
-import { Approval, checkApprovalCovers, ERROR_CODES, isErrorCode } from '@trace/domain';
+import { checkApprovalCovers } from '@trace/domain';
 import { ProblemException } from '@trace/http';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { readApproval } from '../ledger/approval-reader';
 import { WarehouseLedger } from '../ledger/warehouse-ledger';
 import type { CreateShipmentDto } from './shipments.dto';
 
@@ -45,34 +46,14 @@ export class ShipmentService {
         `${dto.destinationCode} is not a hospital: licensed goods go to designated hospitals`,
       );
     }
-    const resolved = await this.warehouse.resolveScans(dto.scans);
-    const bad = resolved.rejected[0];
-    if (bad) {
-      const code = isErrorCode(bad.code) ? bad.code : 'BARCODE_INVALID';
-      throw new ProblemException(
-        code,
-        `scans[${bad.index}]: ${bad.detail}`,
-        {
-          errors: resolved.rejected,
-        },
-        ERROR_CODES[code],
-      );
-    }
-    const seen = new Set<string>();
-    for (const p of resolved.packs) {
-      const key = `${p.gtin}/${p.serial}`;
-      if (seen.has(key)) {
-        throw new ProblemException('DUPLICATE_CODE_USE', `${key} is named twice in this shipment`);
-      }
-      seen.add(key);
-    }
+    const packs = await this.warehouse.resolveAllOrNothing(dto.scans);
     // Another organisation's stock is not the caller's to ship (403 before the ledger's
     // WRONG_CUSTODIAN, which would record the attempt against that organisation's packs).
     const foreign: { gtin: string; serial: string }[] = await this.db.query(
       `SELECT u.gtin, u.serial FROM unnest($1::text[], $2::text[]) AS k(gtin, serial)
          JOIN units u ON u.gtin = k.gtin AND u.serial = k.serial
         WHERE u.custodian_org <> $3 LIMIT 1`,
-      [resolved.packs.map((p) => p.gtin), resolved.packs.map((p) => p.serial), principal.org],
+      [packs.map((p) => p.gtin), packs.map((p) => p.serial), principal.org],
     );
     if (foreign.length > 0) {
       throw new ProblemException(
@@ -80,14 +61,14 @@ export class ShipmentService {
         `${foreign[0].gtin}/${foreign[0].serial} is not in ${principal.org}'s custody`,
       );
     }
-    const approval = await this.approval(dto.approvalNo);
+    const approval = await readApproval(this.db, dto.approvalNo);
     const at = new Date().toISOString();
-    for (const gtin of new Set(resolved.packs.map((p) => p.gtin))) {
+    for (const gtin of new Set(packs.map((p) => p.gtin))) {
       const refusal = checkApprovalCovers({
         approval,
         gtin,
         institutionCode: dto.destinationCode,
-        quantity: resolved.packs.length,
+        quantity: packs.length,
         at,
       });
       if (refusal) throw new ProblemException(refusal.code, refusal.detail);
@@ -97,20 +78,20 @@ export class ShipmentService {
       `SELECT count(*) AS n FROM unnest($1::text[], $2::text[]) AS k(gtin, serial)
          JOIN declared_units d ON d.gtin = k.gtin AND d.serial = k.serial
          JOIN import_declarations i ON i.declaration_no = d.declaration_no AND i.status = 'RELEASED'`,
-      [resolved.packs.map((p) => p.gtin), resolved.packs.map((p) => p.serial)],
+      [packs.map((p) => p.gtin), packs.map((p) => p.serial)],
     );
     const shipmentId = randomUUID();
-    const gcp = await this.warehouse.gcpLengths(resolved.packs.map((p) => p.gtin));
+    const gcp = await this.warehouse.gcpLengths(packs.map((p) => p.gtin));
     const event = this.warehouse.event(
       'SHIP',
-      resolved.packs.map((p) => ({ gtin: p.gtin, serial: p.serial })),
+      packs.map((p) => ({ gtin: p.gtin, serial: p.serial })),
       principal,
       {
         gcp,
         refs: { approvalNo: dto.approvalNo, shipmentId },
         context: {
           destinationOrg: dto.destinationCode,
-          customsReleased: Number(released[0].n) === resolved.packs.length,
+          customsReleased: Number(released[0].n) === packs.length,
         },
       },
     );
@@ -121,31 +102,9 @@ export class ShipmentService {
       shipmentId,
       destinationCode: dto.destinationCode,
       approvalNo: dto.approvalNo,
-      units: resolved.packs.length,
+      units: packs.length,
       ...(verdict?.accepted ? { ledgerIndex: verdict.ledgerIndex } : {}),
       ...(pending ? { ledgerPending: true } : {}),
-    };
-  }
-
-  private async approval(approvalNo: string): Promise<Approval | null> {
-    const rows: Record<string, unknown>[] = await this.db.query(
-      `SELECT approval_no, gtin, institution_code, patient_ref, indications, quantity, used,
-              to_char(valid_from, 'YYYY-MM-DD') AS valid_from, to_char(valid_to, 'YYYY-MM-DD') AS valid_to
-         FROM approvals WHERE approval_no = $1`,
-      [approvalNo],
-    );
-    const r = rows[0];
-    if (!r) return null;
-    return {
-      approvalNo: r.approval_no as string,
-      gtin: r.gtin as string,
-      institutionCode: r.institution_code as string,
-      patientRef: r.patient_ref as string | null,
-      indications: r.indications as string[],
-      quantity: Number(r.quantity),
-      used: Number(r.used),
-      validFrom: r.valid_from as string,
-      validTo: r.valid_to as string,
     };
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { hasOversight, Principal } from '@trace/auth';
-import { checkDestructionWitnesses, ERROR_CODES, isErrorCode, PackRef } from '@trace/domain';
+import { checkDestructionWitnesses, PackRef } from '@trace/domain';
 import { ProblemException } from '@trace/http';
 import { parseScan } from '@trace/identifiers';
 import type { LedgerVerdict } from '@trace/queue';
@@ -99,7 +99,7 @@ export class StockControlService {
       supervisor: dto.supervisor,
     });
     if (witnesses) throw new ProblemException(witnesses.code, witnesses.detail);
-    const packs = await this.allOrNothing(dto.scans);
+    const packs = await this.warehouse.resolveAllOrNothing(dto.scans);
     return this.oneEvent('DESTROY', packs, principal, {
       reason: dto.reason,
       executor: dto.executor,
@@ -108,7 +108,7 @@ export class StockControlService {
   }
 
   async reExport(dto: CreateReExportDto, principal: Principal) {
-    const packs = await this.allOrNothing(dto.scans);
+    const packs = await this.warehouse.resolveAllOrNothing(dto.scans);
     return this.oneEvent('RE_EXPORT', packs, principal, dto.reason ? { reason: dto.reason } : {});
   }
 
@@ -249,26 +249,6 @@ export class StockControlService {
       refused: refusedPacks(verdicts, packs),
       ...(pending ? { ledgerPending: true } : {}),
     };
-  }
-
-  /** Every scan must name packs, each once; otherwise the whole request is refused. */
-  private async allOrNothing(scans: string[]): Promise<ScannedPack[]> {
-    const resolved = await this.warehouse.resolveScans(scans);
-    const bad = resolved.rejected[0];
-    if (bad) {
-      const code = isErrorCode(bad.code) ? bad.code : 'BARCODE_INVALID';
-      throw new ProblemException(
-        code,
-        `scans[${bad.index}]: ${bad.detail}`,
-        { errors: resolved.rejected },
-        ERROR_CODES[code],
-      );
-    }
-    const packs = unique(resolved.packs);
-    if (packs.length !== resolved.packs.length) {
-      throw new ProblemException('DUPLICATE_CODE_USE', 'A pack is named twice');
-    }
-    return packs;
   }
 
   private async oneEvent(
