@@ -6,7 +6,7 @@ import {
   StockDelta,
   unitKey,
   UnitRow,
-  upsertUnits,
+  writeUnits,
 } from './unit-projection-store';
 
 type ProjectedEvent = Pick<LedgerEventInput, 'action' | 'units' | 'refs' | 'context'>;
@@ -64,7 +64,10 @@ export class ProjectionBatch {
   }
 
   async write(db: SqlExecutor): Promise<void> {
-    await upsertUnits(db, [...this.changed.values()]);
+    const created: UnitRow[] = [];
+    const updated: UnitRow[] = [];
+    for (const [key, unit] of this.changed) (this.before.get(key) ? updated : created).push(unit);
+    await writeUnits(db, created, updated);
     await insertUnitEvents(db, this.unitEvents);
     await applyStockDeltas(db, this.stockDeltas());
     if (this.aliases.length > 0) {

@@ -108,26 +108,43 @@ export async function loadUnitsInContainers(db: SqlExecutor, ssccs: string[]): P
 }
 
 /**
- * Inserts or replaces the given units with one statement. The rows travel as one JSON array
- * (json_populate_recordset): the server parses that faster than twenty text arrays.
+ * Writes the given units: new ones with a plain INSERT, known ones with an UPDATE (the caller
+ * knows which: it loaded them). Rows travel as one JSON array (json_populate_recordset), which
+ * the server parses faster than twenty text arrays; skipping ON CONFLICT spares a speculative
+ * insertion per row.
  */
-export async function upsertUnits(db: SqlExecutor, units: UnitRow[]): Promise<void> {
-  if (units.length === 0) return;
+export async function writeUnits(
+  db: SqlExecutor,
+  created: UnitRow[],
+  updated: UnitRow[],
+): Promise<void> {
   const names = COLUMNS.map(([c]) => c);
-  const rows = units.map((u) => {
-    const row: Record<string, unknown> = {};
-    for (const c of names) row[c] = u[FIELD[c]] ?? null;
-    return row;
-  });
-  await db.query(
-    `INSERT INTO units (${names.join(', ')})
-     SELECT ${names.join(', ')} FROM json_populate_recordset(NULL::units, $1::json)
-     ON CONFLICT (gtin, serial) DO UPDATE SET ${names
-       .filter((c) => c !== 'gtin' && c !== 'serial')
-       .map((c) => `${c} = EXCLUDED.${c}`)
-       .join(', ')}`,
-    [JSON.stringify(rows)],
-  );
+  const json = (units: UnitRow[]) =>
+    JSON.stringify(
+      units.map((u) => {
+        const row: Record<string, unknown> = {};
+        for (const c of names) row[c] = u[FIELD[c]] ?? null;
+        return row;
+      }),
+    );
+  if (created.length > 0) {
+    await db.query(
+      `INSERT INTO units (${names.join(', ')})
+       SELECT ${names.join(', ')} FROM json_populate_recordset(NULL::units, $1::json)`,
+      [json(created)],
+    );
+  }
+  if (updated.length > 0) {
+    await db.query(
+      `UPDATE units u SET ${names
+        .filter((c) => c !== 'gtin' && c !== 'serial')
+        .map((c) => `${c} = k.${c}`)
+        .join(', ')}
+         FROM json_populate_recordset(NULL::units, $1::json) k
+        WHERE u.gtin = k.gtin AND u.serial = k.serial`,
+      [json(updated)],
+    );
+  }
 }
 
 export async function insertUnitEvents(
