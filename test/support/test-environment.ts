@@ -31,6 +31,8 @@ export async function createTestEnvironment(
     // Each environment signs with its own key: parallel workers never share a generated file.
     LEDGER_ORIGIN: 'trace-ledger.test/log',
     LEDGER_SIGNING_KEY: formatPrivateKey(generateSigner('trace-ledger.test/log')),
+    PATIENT_DATA_KEY: randomBytes(32).toString('base64'),
+    PATIENT_REF_KEY: randomBytes(32).toString('base64'),
     ...overrides,
   });
   const cfg = loadAppConfig();

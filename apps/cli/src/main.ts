@@ -1,5 +1,5 @@
 import { TokenService } from '@trace/auth';
-import { loadAppConfig } from '@trace/config';
+import { loadAppConfig, loadPatientKeys } from '@trace/config';
 import { ensureRolesAndDatabase, runMigrations } from '@trace/database';
 import { loadLedgerSigner } from '@trace/ledger-store';
 import { isRole, Role, ROLES } from '@trace/domain';
@@ -44,8 +44,9 @@ program
     const cfg = loadAppConfig();
     await ensureRolesAndDatabase(cfg.database);
     const applied = await runMigrations(cfg.database);
-    // Create the development signing key now, before several services race to create it.
+    // Create the development keys now, before several services race to create them.
     const { verifierKey } = loadLedgerSigner(cfg.ledger);
+    loadPatientKeys(cfg.patients);
     console.log(
       applied.length
         ? `Applied ${applied.length} migration(s): ${applied.join(', ')}`

@@ -55,6 +55,13 @@ export interface IngestConfig {
   recoveryIntervalMs: number;
 }
 
+export interface PatientKeysConfig {
+  /** Unset in development until `cli migrate` generates them into secretsFile. */
+  dataKey?: string;
+  refKey?: string;
+  secretsFile: string;
+}
+
 export interface AppConfig {
   env: EnvironmentVariables['NODE_ENV'];
   logLevel: string;
@@ -64,6 +71,7 @@ export interface AppConfig {
   auth: AuthConfig;
   ledger: LedgerConfig;
   ingest: IngestConfig;
+  patients: PatientKeysConfig;
 }
 
 /** The one place that turns the environment into typed configuration. */
@@ -111,6 +119,11 @@ export function loadAppConfig(env: Record<string, unknown> = process.env): AppCo
       workerConcurrency: v.LEDGER_WORKER_CONCURRENCY,
       pipelineDepth: v.LEDGER_PIPELINE_DEPTH,
       checkpointIntervalMs: v.LEDGER_CHECKPOINT_INTERVAL_MS,
+    },
+    patients: {
+      dataKey: v.PATIENT_DATA_KEY,
+      refKey: v.PATIENT_REF_KEY,
+      secretsFile: v.SECRETS_FILE,
     },
     ingest: {
       captureMaxEvents: v.INGEST_CAPTURE_MAX_EVENTS,

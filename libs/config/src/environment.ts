@@ -100,6 +100,15 @@ export class EnvironmentVariables {
   /** …by a sweep that runs this often. */
   @Transform(toInt) @IsInt() @Min(100) @Max(3_600_000) INGEST_RECOVERY_INTERVAL_MS = 10_000;
 
+  /** AES-256-GCM key (base64, 32 bytes) for patients' personal data at rest (dispensing-api). */
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9+/]{43}=?$/, { message: 'must be 32 bytes in base64' })
+  PATIENT_DATA_KEY?: string;
+  /** HMAC key (base64, 32 bytes) that makes the pseudonymous patient reference. */
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9+/]{43}=?$/, { message: 'must be 32 bytes in base64' })
+  PATIENT_REF_KEY?: string;
+
   /** Ed25519 signing key in Go note format: PRIVATE+KEY+<name>+<keyid>+<base64>. */
   @IsOptional()
   @Matches(/^PRIVATE\+KEY\+/, { message: 'must be a PRIVATE+KEY+… note key' })
@@ -116,6 +125,8 @@ export function validateEnvironment(env: Record<string, unknown>): EnvironmentVa
     'REDIS_PASSWORD',
     'JWT_SECRET',
     'LEDGER_SIGNING_KEY',
+    'PATIENT_DATA_KEY',
+    'PATIENT_REF_KEY',
   ]);
   for (const key of declared) if (env[key] !== undefined) relevant[key] = env[key];
   const parsed = plainToInstance(EnvironmentVariables, relevant);
@@ -125,7 +136,12 @@ export function validateEnvironment(env: Record<string, unknown>): EnvironmentVa
     return `  ${e.property}=${shown}: ${Object.values(e.constraints ?? {}).join('; ')}`;
   });
   if (parsed.NODE_ENV === 'production') {
-    for (const required of ['JWT_SECRET', 'LEDGER_SIGNING_KEY'] as const) {
+    for (const required of [
+      'JWT_SECRET',
+      'LEDGER_SIGNING_KEY',
+      'PATIENT_DATA_KEY',
+      'PATIENT_REF_KEY',
+    ] as const) {
       if (!parsed[required]) problems.push(`  ${required}: is required when NODE_ENV=production`);
     }
   }

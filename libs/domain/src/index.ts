@@ -8,3 +8,4 @@ export * from './unit-state';
 export * from './unit-state-machine';
 export * from './import-rules';
 export * from './receipt-rules';
+export * from './pack-verification';

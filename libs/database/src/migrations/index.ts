@@ -5,6 +5,7 @@ import { CaptureInbox1795392300000 } from './1795392300000-capture-inbox';
 import { ImportDeclarations1795392400000 } from './1795392400000-import-declarations';
 import { WarehouseExceptions1795392500000 } from './1795392500000-warehouse-exceptions';
 import { WarehouseHolds1795392600000 } from './1795392600000-warehouse-holds';
+import { Patients1795392700000 } from './1795392700000-patients';
 
 /** In order; each migration is reviewed SQL. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   ImportDeclarations1795392400000,
   WarehouseExceptions1795392500000,
   WarehouseHolds1795392600000,
+  Patients1795392700000,
 ];
