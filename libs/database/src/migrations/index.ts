@@ -6,6 +6,7 @@ import { ImportDeclarations1795392400000 } from './1795392400000-import-declarat
 import { WarehouseExceptions1795392500000 } from './1795392500000-warehouse-exceptions';
 import { WarehouseHolds1795392600000 } from './1795392600000-warehouse-holds';
 import { Patients1795392700000 } from './1795392700000-patients';
+import { Prescriptions1795392800000 } from './1795392800000-prescriptions';
 
 /** In order; each migration is reviewed SQL. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   WarehouseExceptions1795392500000,
   WarehouseHolds1795392600000,
   Patients1795392700000,
+  Prescriptions1795392800000,
 ];

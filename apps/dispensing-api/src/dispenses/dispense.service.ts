@@ -1,0 +1,148 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Principal } from '@trace/auth';
+import { ACTION_RULES, ERROR_CODES, isErrorCode } from '@trace/domain';
+import { ProblemException } from '@trace/http';
+import { parseScan } from '@trace/identifiers';
+import { LedgerEventInput, LedgerQueueClient, LedgerTimeoutError } from '@trace/queue';
+import { createHash, randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { PrescriptionService } from '../prescriptions/prescription.service';
+
+/** How long the counter waits for the ledger before answering 503 (and a retry hint). */
+const LEDGER_WAIT_MS = 5_000;
+const RETRY_AFTER_SECONDS = 2;
+
+/** A deterministic event id: a retry after a 503 is the same event, answered from the log. */
+function dispenseEventId(...parts: (string | number)[]): string {
+  const h = createHash('sha256').update(parts.join('\n')).digest('hex');
+  return `urn:uuid:${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-${((parseInt(h[16], 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+/**
+ * POST /v1/dispenses: one scanned pack against a prescription, answered after the ledger has
+ * committed the event — never a success the ledger did not record. The sequencer decides the
+ * pack's state (unknown, lot, expired, recalled, held, custody, already dispensed); a pack has
+ * at most one standing dispense, so of two counters racing for it exactly one succeeds.
+ */
+@Injectable()
+export class DispenseService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly prescriptions: PrescriptionService,
+    private readonly ledger: LedgerQueueClient,
+  ) {}
+
+  async dispense(prescriptionId: string, scanText: string, principal: Principal) {
+    const prescription = await this.prescriptions.find(prescriptionId, principal);
+    const scan = parseScan(scanText);
+    if (!scan.valid) {
+      throw new ProblemException('BARCODE_INVALID', scan.detail ?? 'unreadable scan', {
+        subcode: scan.subcode,
+      });
+    }
+    if (!scan.gtin || !scan.serial) {
+      throw new ProblemException('UNKNOWN_SERIAL', 'Scan the pack itself: its serial is needed');
+    }
+    if (scan.gtin !== prescription.gtin) {
+      throw new ProblemException(
+        'VALIDATION_FAILED',
+        `Prescribed ${prescription.gtin}, scanned ${scan.gtin}: another product`,
+        {},
+        422,
+      );
+    }
+    if (prescription.dispensed >= prescription.quantity) {
+      throw new ProblemException(
+        'QUOTA_EXCEEDED',
+        `All ${prescription.quantity} packs of prescription ${prescriptionId} were dispensed`,
+      );
+    }
+    const action = prescription.takeOutDays ? 'TAKE_OUT' : 'DISPENSE';
+    const earlier: { n: string }[] = await this.db.query(
+      `SELECT count(*) AS n FROM dispenses WHERE prescription_id = $1 AND gtin = $2 AND serial = $3`,
+      [prescriptionId, scan.gtin, scan.serial],
+    );
+    const eventId = dispenseEventId(prescriptionId, scan.gtin, scan.serial, Number(earlier[0].n));
+    const eventTime = new Date().toISOString();
+    const encoding = ACTION_RULES[action].epcis;
+    const event: LedgerEventInput = {
+      eventId,
+      action,
+      eventTime,
+      actor: { sub: principal.sub, org: principal.org, roles: [...principal.roles] },
+      units: [
+        {
+          gtin: scan.gtin,
+          serial: scan.serial,
+          ...(scan.lot ? { lot: scan.lot } : {}),
+          ...(scan.expiry ? { expiry: scan.expiry } : {}),
+        },
+      ],
+      refs: { prescriptionId, approvalNo: prescription.approvalNo },
+      context: { patientRef: prescription.patientRef },
+      epcis: {
+        type: encoding.eventType,
+        eventID: eventId,
+        eventTime,
+        eventTimeZoneOffset: '+08:00',
+        action: encoding.action,
+        bizStep: encoding.bizStep,
+        ...(encoding.disposition ? { disposition: encoding.disposition } : {}),
+        epcList: [`https://id.gs1.org/01/${scan.gtin}/21/${encodeURIComponent(scan.serial)}`],
+      },
+    };
+    let verdict;
+    try {
+      [verdict] = await this.ledger.submitAndWait([event], LEDGER_WAIT_MS);
+    } catch (err) {
+      if (!(err instanceof LedgerTimeoutError)) throw err;
+      throw new ProblemException(
+        'SERVICE_UNAVAILABLE',
+        'The ledger has not confirmed the dispense yet: retry the same request',
+        { retryAfterSeconds: RETRY_AFTER_SECONDS },
+      );
+    }
+    if (!verdict.accepted) {
+      const code = isErrorCode(verdict.code) ? verdict.code : 'INVALID_STATE_TRANSITION';
+      throw new ProblemException(
+        code,
+        verdict.detail,
+        { alertIndex: verdict.alertIndex },
+        ERROR_CODES[code],
+      );
+    }
+    const dispenseId = randomUUID();
+    try {
+      await this.db.query(
+        `INSERT INTO dispenses (dispense_id, prescription_id, gtin, serial, event_id, ledger_index, dispensed_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+        [
+          dispenseId,
+          prescriptionId,
+          scan.gtin,
+          scan.serial,
+          eventId,
+          verdict.ledgerIndex,
+          principal.sub,
+        ],
+      );
+    } catch (err) {
+      // Another request recorded this pack's dispense first (the same event, answered twice).
+      if ((err as { code?: string }).code === '23505') {
+        throw new ProblemException('ALREADY_DISPENSED', `${scan.gtin}/${scan.serial} is dispensed`);
+      }
+      throw err;
+    }
+    const unit: { lot: string; expiry: string }[] = await this.db.query(
+      `SELECT lot, to_char(expiry, 'YYYY-MM-DD') AS expiry FROM units WHERE gtin = $1 AND serial = $2`,
+      [scan.gtin, scan.serial],
+    );
+    return {
+      dispenseId,
+      ledgerIndex: verdict.ledgerIndex,
+      action,
+      unit: { gtin: scan.gtin, serial: scan.serial, lot: unit[0]?.lot, expiry: unit[0]?.expiry },
+    };
+  }
+}

@@ -1,0 +1,126 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Principal } from '@trace/auth';
+import { Approval, checkApprovalCovers, checkTakeOut } from '@trace/domain';
+import { ProblemException } from '@trace/http';
+import { normaliseGtin } from '@trace/identifiers';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import type { CreatePrescriptionDto } from './prescriptions.dto';
+
+export interface PrescriptionRow {
+  prescriptionId: string;
+  hospitalOrg: string;
+  patientRef: string;
+  approvalNo: string;
+  gtin: string;
+  quantity: number;
+  takeOutDays: number | null;
+  dispensed: number;
+}
+
+/**
+ * Prescriptions against an approval, for a registered patient of this hospital. The approval
+ * must cover this institution, product, indication and (if per-patient) patient, with
+ * quantity left counting every prescription already drawn on it; a take-out must be allowed
+ * for the product's route and last at most 28 days.
+ */
+@Injectable()
+export class PrescriptionService {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  async create(dto: CreatePrescriptionDto, principal: Principal) {
+    const gtin = normaliseGtin(dto.gtin) as string;
+    return this.db.transaction(async (tx) => {
+      const patient = await tx.query(
+        `SELECT 1 FROM patients WHERE patient_ref = $1 AND hospital_org = $2 AND erased_at IS NULL`,
+        [dto.patientRef, principal.org],
+      );
+      if (patient.length === 0) {
+        throw new ProblemException('NOT_FOUND', `No patient ${dto.patientRef} at ${principal.org}`);
+      }
+      const product: { route: string }[] = await tx.query(
+        `SELECT route FROM products WHERE gtin = $1`,
+        [gtin],
+      );
+      if (product.length === 0) throw new ProblemException('UNKNOWN_PRODUCT', `No product ${gtin}`);
+      const rows: Record<string, unknown>[] = await tx.query(
+        `SELECT approval_no, gtin, institution_code, patient_ref, indications, quantity,
+                to_char(valid_from, 'YYYY-MM-DD') AS valid_from, to_char(valid_to, 'YYYY-MM-DD') AS valid_to,
+                (SELECT coalesce(sum(quantity), 0) FROM prescriptions p WHERE p.approval_no = a.approval_no) AS prescribed
+           FROM approvals a WHERE approval_no = $1 FOR UPDATE`,
+        [dto.approvalNo],
+      );
+      const r = rows[0];
+      const approval: Approval | null = r
+        ? {
+            approvalNo: r.approval_no as string,
+            gtin: r.gtin as string,
+            institutionCode: r.institution_code as string,
+            patientRef: r.patient_ref as string | null,
+            indications: r.indications as string[],
+            quantity: Number(r.quantity),
+            // Prescriptions draw on the approval as they are written.
+            used: Number(r.prescribed),
+            validFrom: r.valid_from as string,
+            validTo: r.valid_to as string,
+          }
+        : null;
+      const refusal =
+        checkApprovalCovers({
+          approval,
+          gtin,
+          institutionCode: principal.org,
+          patientRef: dto.patientRef,
+          indication: dto.indication,
+          quantity: dto.quantity,
+          at: new Date().toISOString(),
+        }) ??
+        (dto.takeOut ? checkTakeOut({ route: product[0].route, days: dto.takeOut.days }) : null);
+      if (refusal) throw new ProblemException(refusal.code, refusal.detail);
+      const prescriptionId = randomUUID();
+      await tx.query(
+        `INSERT INTO prescriptions (prescription_id, hospital_org, patient_ref, approval_no, gtin, quantity,
+                                    indication, prescriber, take_out_days, created_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+        [
+          prescriptionId,
+          principal.org,
+          dto.patientRef,
+          dto.approvalNo,
+          gtin,
+          dto.quantity,
+          dto.indication,
+          dto.prescriber,
+          dto.takeOut?.days ?? null,
+          principal.sub,
+        ],
+      );
+      return { prescriptionId, quantity: dto.quantity, takeOut: dto.takeOut ?? null };
+    });
+  }
+
+  /** A prescription of the caller's hospital, with how many packs were dispensed on it. */
+  async find(prescriptionId: string, principal: Principal): Promise<PrescriptionRow> {
+    const rows: Record<string, unknown>[] = /^[0-9a-f-]{36}$/i.test(prescriptionId)
+      ? await this.db.query(
+          `SELECT p.*, (SELECT count(*) FROM dispenses d
+                         WHERE d.prescription_id = p.prescription_id AND d.undone_at IS NULL) AS dispensed
+             FROM prescriptions p WHERE prescription_id = $1 AND hospital_org = $2`,
+          [prescriptionId, principal.org],
+        )
+      : [];
+    const r = rows[0];
+    if (!r) throw new ProblemException('NOT_FOUND', `No prescription ${prescriptionId}`);
+    return {
+      prescriptionId: r.prescription_id as string,
+      hospitalOrg: r.hospital_org as string,
+      patientRef: r.patient_ref as string,
+      approvalNo: r.approval_no as string,
+      gtin: r.gtin as string,
+      quantity: Number(r.quantity),
+      takeOutDays: r.take_out_days === null ? null : Number(r.take_out_days),
+      dispensed: Number(r.dispensed),
+    };
+  }
+}
