@@ -89,7 +89,7 @@ describe('dispensing-api: prescriptions and dispensing', () => {
       .send({ name: '张伟', nationalId: '460000197001010011', birthDate: '1970-01-01' })
       .expect(201);
     patientRef = patient.body.patientRef;
-    await stock(['D1', 'D2', 'D3', 'D4', 'D6', 'D7', 'D8', 'D9']);
+    await stock(['D1', 'D2', 'D3', 'D4', 'D6', 'D7', 'D8', 'D9', 'D10', 'D11']);
     await stock(['D5'], 'HOSP-2');
     await stock(['I1'], 'HOSP-1', INJ);
     const ledger = dispensing.app.get(LedgerQueueClient);
@@ -260,4 +260,76 @@ describe('dispensing-api: prescriptions and dispensing', () => {
     expect(events.rows[0].n).toBe(1); // the queued attempt and the retry are one event
     expect(retried.body.ledgerIndex).toEqual(expect.any(Number));
   }, 30000);
+
+  it('undoes a dispense as a correction, by the pharmacist who dispensed it only', async () => {
+    const { body } = await prescribe({}).expect(201);
+    const done = await dispense(body.prescriptionId, scan('D9')).expect(201);
+    const colleague = dispensing.bearer('ph-other', 'HOSP-1', 'pharmacist');
+    const refused = await dispensing.http
+      .post(`/v1/dispenses/${done.body.dispenseId}/undo`)
+      .set('Authorization', colleague)
+      .expect(403);
+    expect(refused.body.code).toBe('UNDO_BY_DIFFERENT_USER');
+    expect((await db.query(`SELECT state FROM units WHERE serial = 'D9'`)).rows[0].state).toBe(
+      'DISPENSED',
+    );
+    const undone = await dispensing.http
+      .post(`/v1/dispenses/${done.body.dispenseId}/undo`)
+      .set('Authorization', pharmacist)
+      .expect(200);
+    expect((await db.query(`SELECT state FROM units WHERE serial = 'D9'`)).rows[0].state).toBe(
+      'HOSPITAL_STOCK',
+    );
+    const entry = JSON.parse(
+      Buffer.from(
+        (
+          await db.query(`SELECT entry FROM ledger_entries WHERE idx = $1`, [
+            undone.body.ledgerIndex,
+          ])
+        ).rows[0].entry,
+      ).toString('utf8'),
+    );
+    expect(entry).toMatchObject({
+      action: 'UNDO_DISPENSE',
+      refs: { correctsEventId: expect.any(String) },
+    });
+    await dispensing.http
+      .post(`/v1/dispenses/${done.body.dispenseId}/undo`)
+      .set('Authorization', pharmacist)
+      .expect(409);
+    // The pack can be dispensed again, as a new event.
+    await dispense(body.prescriptionId, scan('D9')).expect(201);
+  });
+
+  it('records administration only to the patient the pack was dispensed to', async () => {
+    const clinician = dispensing.bearer('nurse', 'HOSP-1', 'clinician');
+    const administer = (ref: string) =>
+      dispensing.http
+        .post('/v1/administrations')
+        .set('Authorization', clinician)
+        .send({ scan: scan('D9'), patientRef: ref, administeredBy: 'nurse.zhou' });
+    const wrong = await administer('pt-11111111111111111111111111111111').expect(422);
+    expect(wrong.body.code).toBe('WRONG_CUSTODIAN');
+    await administer(patientRef).expect(201);
+    expect((await db.query(`SELECT state FROM units WHERE serial = 'D9'`)).rows[0].state).toBe(
+      'ADMINISTERED',
+    );
+  });
+
+  it('take-out: dispensed as TAKEN_OUT; an early refill needs the prescriber’s reason', async () => {
+    const first = await prescribe({ takeOut: { days: 14 } }).expect(201);
+    const taken = await dispense(first.body.prescriptionId, scan('D10')).expect(201);
+    expect(taken.body.action).toBe('TAKE_OUT');
+    expect((await db.query(`SELECT state FROM units WHERE serial = 'D10'`)).rows[0].state).toBe(
+      'TAKEN_OUT',
+    );
+    const before = (await db.query(`SELECT count(*)::int AS n FROM prescriptions`)).rows[0].n;
+    const early = await prescribe({ takeOut: { days: 14 } }).expect(422);
+    expect(early.body.code).toBe('TAKEOUT_CYCLE_ANOMALY');
+    expect((await db.query(`SELECT count(*)::int AS n FROM prescriptions`)).rows[0].n).toBe(before);
+    const overridden = await prescribe({
+      takeOut: { days: 14, overrideReason: 'travelling abroad for a month' },
+    }).expect(201);
+    await dispense(overridden.body.prescriptionId, scan('D11')).expect(201);
+  });
 });

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Principal } from '@trace/auth';
-import { ACTION_RULES, ERROR_CODES, isErrorCode } from '@trace/domain';
+import { ACTION_RULES, ERROR_CODES, isErrorCode, TRACE_VOCABULARY_PREFIX } from '@trace/domain';
 import { ProblemException } from '@trace/http';
 import { parseScan } from '@trace/identifiers';
 import { LedgerEventInput, LedgerQueueClient, LedgerTimeoutError } from '@trace/queue';
@@ -32,6 +32,70 @@ export class DispenseService {
     private readonly prescriptions: PrescriptionService,
     private readonly ledger: LedgerQueueClient,
   ) {}
+
+  /**
+   * Submits one event and waits for its verdict: the ledger index when committed, the rule's
+   * code as the answer when refused, 503 with a retry hint when the ledger did not answer in
+   * time (the event stays queued; retrying sends the same event id).
+   */
+  private async committed(event: LedgerEventInput): Promise<{ ledgerIndex: number }> {
+    let verdict;
+    try {
+      [verdict] = await this.ledger.submitAndWait([event], LEDGER_WAIT_MS);
+    } catch (err) {
+      if (!(err instanceof LedgerTimeoutError)) throw err;
+      throw new ProblemException(
+        'SERVICE_UNAVAILABLE',
+        'The ledger has not confirmed it yet: retry the same request',
+        { retryAfterSeconds: RETRY_AFTER_SECONDS },
+      );
+    }
+    if (!verdict.accepted) {
+      const code = isErrorCode(verdict.code) ? verdict.code : 'INVALID_STATE_TRANSITION';
+      throw new ProblemException(
+        code,
+        verdict.detail,
+        { alertIndex: verdict.alertIndex },
+        ERROR_CODES[code],
+      );
+    }
+    return verdict;
+  }
+
+  private event(
+    action: 'DISPENSE' | 'TAKE_OUT' | 'UNDO_DISPENSE' | 'ADMINISTER',
+    eventId: string,
+    unit: { gtin: string; serial: string; lot?: string; expiry?: string },
+    principal: Principal,
+    refs: LedgerEventInput['refs'],
+    context: Record<string, unknown>,
+    eventTime = new Date().toISOString(),
+  ): LedgerEventInput {
+    const encoding = ACTION_RULES[action].epcis;
+    return {
+      eventId,
+      action,
+      eventTime,
+      actor: { sub: principal.sub, org: principal.org, roles: [...principal.roles] },
+      units: [unit],
+      refs,
+      context,
+      epcis: {
+        type: encoding.eventType,
+        eventID: eventId,
+        eventTime,
+        eventTimeZoneOffset: '+08:00',
+        action: encoding.action,
+        bizStep: encoding.bizStep,
+        ...(encoding.disposition ? { disposition: encoding.disposition } : {}),
+        epcList: [`https://id.gs1.org/01/${unit.gtin}/21/${encodeURIComponent(unit.serial)}`],
+        // An undo is the corrective event of an error declaration on the dispense.
+        ...(refs?.correctsEventId
+          ? { [`${TRACE_VOCABULARY_PREFIX}:corrects`]: refs.correctsEventId }
+          : {}),
+      },
+    };
+  }
 
   async dispense(prescriptionId: string, scanText: string, principal: Principal) {
     const prescription = await this.prescriptions.find(prescriptionId, principal);
@@ -64,54 +128,20 @@ export class DispenseService {
       [prescriptionId, scan.gtin, scan.serial],
     );
     const eventId = dispenseEventId(prescriptionId, scan.gtin, scan.serial, Number(earlier[0].n));
-    const eventTime = new Date().toISOString();
-    const encoding = ACTION_RULES[action].epcis;
-    const event: LedgerEventInput = {
-      eventId,
+    const event = this.event(
       action,
-      eventTime,
-      actor: { sub: principal.sub, org: principal.org, roles: [...principal.roles] },
-      units: [
-        {
-          gtin: scan.gtin,
-          serial: scan.serial,
-          ...(scan.lot ? { lot: scan.lot } : {}),
-          ...(scan.expiry ? { expiry: scan.expiry } : {}),
-        },
-      ],
-      refs: { prescriptionId, approvalNo: prescription.approvalNo },
-      context: { patientRef: prescription.patientRef },
-      epcis: {
-        type: encoding.eventType,
-        eventID: eventId,
-        eventTime,
-        eventTimeZoneOffset: '+08:00',
-        action: encoding.action,
-        bizStep: encoding.bizStep,
-        ...(encoding.disposition ? { disposition: encoding.disposition } : {}),
-        epcList: [`https://id.gs1.org/01/${scan.gtin}/21/${encodeURIComponent(scan.serial)}`],
+      eventId,
+      {
+        gtin: scan.gtin,
+        serial: scan.serial,
+        ...(scan.lot ? { lot: scan.lot } : {}),
+        ...(scan.expiry ? { expiry: scan.expiry } : {}),
       },
-    };
-    let verdict;
-    try {
-      [verdict] = await this.ledger.submitAndWait([event], LEDGER_WAIT_MS);
-    } catch (err) {
-      if (!(err instanceof LedgerTimeoutError)) throw err;
-      throw new ProblemException(
-        'SERVICE_UNAVAILABLE',
-        'The ledger has not confirmed the dispense yet: retry the same request',
-        { retryAfterSeconds: RETRY_AFTER_SECONDS },
-      );
-    }
-    if (!verdict.accepted) {
-      const code = isErrorCode(verdict.code) ? verdict.code : 'INVALID_STATE_TRANSITION';
-      throw new ProblemException(
-        code,
-        verdict.detail,
-        { alertIndex: verdict.alertIndex },
-        ERROR_CODES[code],
-      );
-    }
+      principal,
+      { prescriptionId, approvalNo: prescription.approvalNo },
+      { patientRef: prescription.patientRef },
+    );
+    const verdict = await this.committed(event);
     const dispenseId = randomUUID();
     try {
       await this.db.query(
@@ -144,5 +174,61 @@ export class DispenseService {
       action,
       unit: { gtin: scan.gtin, serial: scan.serial, lot: unit[0]?.lot, expiry: unit[0]?.expiry },
     };
+  }
+
+  /** Undo of a dispense: a correction event, within 10 days, by the one who dispensed. */
+  async undo(dispenseId: string, principal: Principal) {
+    const rows: Record<string, string>[] = /^[0-9a-f-]{36}$/i.test(dispenseId)
+      ? await this.db.query(
+          `SELECT d.gtin, d.serial, d.event_id, d.prescription_id, d.undone_at, p.patient_ref
+             FROM dispenses d JOIN prescriptions p ON p.prescription_id = d.prescription_id
+            WHERE d.dispense_id = $1 AND p.hospital_org = $2`,
+          [dispenseId, principal.org],
+        )
+      : [];
+    const row = rows[0];
+    if (!row) throw new ProblemException('NOT_FOUND', `No dispense ${dispenseId}`);
+    if (row.undone_at) {
+      throw new ProblemException('INVALID_STATE_TRANSITION', `Dispense ${dispenseId} was undone`);
+    }
+    const event = this.event(
+      'UNDO_DISPENSE',
+      // A retry by the same person is the same event; another person's attempt is its own.
+      dispenseEventId('undo', dispenseId, principal.sub),
+      { gtin: row.gtin, serial: row.serial },
+      principal,
+      { correctsEventId: row.event_id, prescriptionId: row.prescription_id },
+      { patientRef: row.patient_ref },
+    );
+    const verdict = await this.committed(event);
+    await this.db.query(
+      `UPDATE dispenses SET undone_at = now(), undone_by = $2 WHERE dispense_id = $1`,
+      [dispenseId, principal.sub],
+    );
+    return { dispenseId, undone: true, ledgerIndex: verdict.ledgerIndex };
+  }
+
+  /** Administration to the patient the pack was dispensed to. */
+  async administer(
+    dto: { scan: string; patientRef: string; administeredBy: string; time?: string },
+    principal: Principal,
+  ) {
+    const scan = parseScan(dto.scan);
+    if (!scan.valid)
+      throw new ProblemException('BARCODE_INVALID', scan.detail ?? 'unreadable scan');
+    if (!scan.gtin || !scan.serial) {
+      throw new ProblemException('UNKNOWN_SERIAL', 'Scan the pack itself: its serial is needed');
+    }
+    const event = this.event(
+      'ADMINISTER',
+      `urn:uuid:${randomUUID()}`,
+      { gtin: scan.gtin, serial: scan.serial, ...(scan.lot ? { lot: scan.lot } : {}) },
+      principal,
+      {},
+      { patientRef: dto.patientRef, administeredBy: dto.administeredBy },
+      dto.time ?? new Date().toISOString(),
+    );
+    const verdict = await this.committed(event);
+    return { ledgerIndex: verdict.ledgerIndex, unit: { gtin: scan.gtin, serial: scan.serial } };
   }
 }

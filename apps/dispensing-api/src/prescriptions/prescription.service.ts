@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Principal } from '@trace/auth';
-import { Approval, checkApprovalCovers, checkTakeOut } from '@trace/domain';
+import { Approval, checkApprovalCovers, checkTakeOut, checkTakeOutCycle } from '@trace/domain';
 import { ProblemException } from '@trace/http';
 import { normaliseGtin } from '@trace/identifiers';
 import { randomUUID } from 'node:crypto';
@@ -66,6 +66,15 @@ export class PrescriptionService {
             validTo: r.valid_to as string,
           }
         : null;
+      // Earlier take-outs of this product by this patient: a refill may not come early.
+      const previous: { at: string; days: number }[] = dto.takeOut
+        ? await tx.query(
+            `SELECT to_char(d.dispensed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS at, p.take_out_days AS days
+               FROM dispenses d JOIN prescriptions p ON p.prescription_id = d.prescription_id
+              WHERE p.patient_ref = $1 AND p.gtin = $2 AND p.take_out_days IS NOT NULL AND d.undone_at IS NULL`,
+            [dto.patientRef, gtin],
+          )
+        : [];
       const refusal =
         checkApprovalCovers({
           approval,
@@ -76,13 +85,20 @@ export class PrescriptionService {
           quantity: dto.quantity,
           at: new Date().toISOString(),
         }) ??
-        (dto.takeOut ? checkTakeOut({ route: product[0].route, days: dto.takeOut.days }) : null);
+        (dto.takeOut
+          ? (checkTakeOut({ route: product[0].route, days: dto.takeOut.days }) ??
+            checkTakeOutCycle(
+              previous.map((p) => ({ at: p.at, days: Number(p.days) })),
+              new Date().toISOString(),
+              dto.takeOut.overrideReason ? { reason: dto.takeOut.overrideReason } : undefined,
+            ))
+          : null);
       if (refusal) throw new ProblemException(refusal.code, refusal.detail);
       const prescriptionId = randomUUID();
       await tx.query(
         `INSERT INTO prescriptions (prescription_id, hospital_org, patient_ref, approval_no, gtin, quantity,
-                                    indication, prescriber, take_out_days, created_by)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+                                    indication, prescriber, take_out_days, take_out_override, created_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
         [
           prescriptionId,
           principal.org,
@@ -93,6 +109,7 @@ export class PrescriptionService {
           dto.indication,
           dto.prescriber,
           dto.takeOut?.days ?? null,
+          dto.takeOut?.overrideReason ?? null,
           principal.sub,
         ],
       );

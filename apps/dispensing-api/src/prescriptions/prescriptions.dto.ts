@@ -18,6 +18,14 @@ export class TakeOutDto {
   @Min(1)
   @Max(366)
   days!: number;
+
+  @ApiPropertyOptional({
+    description: "The prescriber's reason for a refill earlier than the previous supply lasts",
+  })
+  @IsOptional()
+  @IsString()
+  @Length(3, 500)
+  overrideReason?: string;
 }
 
 export class CreatePrescriptionDto {

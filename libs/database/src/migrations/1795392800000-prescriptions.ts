@@ -21,6 +21,8 @@ export class Prescriptions1795392800000 implements MigrationInterface {
         indication text NOT NULL,
         prescriber text NOT NULL,
         take_out_days integer CHECK (take_out_days > 0),
+        -- the prescriber's reason for an early take-out refill (TAKEOUT_CYCLE_ANOMALY overridden)
+        take_out_override text,
         created_by text NOT NULL,
         created_at timestamptz NOT NULL DEFAULT now(),
         FOREIGN KEY (patient_ref, hospital_org) REFERENCES patients(patient_ref, hospital_org)
