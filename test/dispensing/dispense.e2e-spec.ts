@@ -332,4 +332,45 @@ describe('dispensing-api: prescriptions and dispensing', () => {
     }).expect(201);
     await dispense(overridden.body.prescriptionId, scan('D11')).expect(201);
   });
+
+  it('reports an adverse event against the dispensed pack: evidence in the ledger, the text kept here', async () => {
+    const res = await dispensing.http
+      .post('/v1/adverse-events')
+      .set('Authorization', pharmacist)
+      .send({
+        patientRef,
+        scan: scan('D11'),
+        severity: 'SEVERE',
+        description: 'rash and fever after the second dose',
+      })
+      .expect(201);
+    expect(res.body).toMatchObject({
+      gtin: ORAL,
+      lot: 'L1',
+      serial: 'D11',
+      severity: 'SEVERE',
+      ledgerIndex: expect.any(Number),
+    });
+    const entry = Buffer.from(
+      (await db.query(`SELECT entry FROM ledger_entries WHERE idx = $1`, [res.body.ledgerIndex]))
+        .rows[0].entry,
+    ).toString('utf8');
+    expect(JSON.parse(entry)).toMatchObject({
+      action: 'RECORD',
+      context: { patientRef, severity: 'SEVERE' },
+    });
+    expect(entry).not.toContain('rash');
+    // A lot-level report (no pack at hand) is kept without a ledger entry.
+    const byLot = await dispensing.http
+      .post('/v1/adverse-events')
+      .set('Authorization', pharmacist)
+      .send({ patientRef, gtin: ORAL, lot: 'L1', severity: 'MILD', description: 'nausea' })
+      .expect(201);
+    expect(byLot.body).toMatchObject({ lot: 'L1', serial: null, ledgerIndex: null });
+    await dispensing.http
+      .post('/v1/adverse-events')
+      .set('Authorization', pharmacist)
+      .send({ patientRef, severity: 'MILD', description: 'nausea' })
+      .expect(400);
+  });
 });

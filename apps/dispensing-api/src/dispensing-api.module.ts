@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { PlatformModule } from '@trace/platform';
+import { AdverseEventService } from './adverse-events/adverse-event.service';
+import { AdverseEventsController } from './adverse-events/adverse-events.controller';
 import { DispenseService } from './dispenses/dispense.service';
 import { DispensesController } from './dispenses/dispenses.controller';
 import { PatientService } from './patients/patient.service';
@@ -16,7 +18,14 @@ import { VerificationService } from './verification/verification.service';
     PrescriptionsController,
     DispensesController,
     VerificationController,
+    AdverseEventsController,
   ],
-  providers: [PatientService, PrescriptionService, DispenseService, VerificationService],
+  providers: [
+    PatientService,
+    PrescriptionService,
+    DispenseService,
+    VerificationService,
+    AdverseEventService,
+  ],
 })
 export class DispensingApiModule {}

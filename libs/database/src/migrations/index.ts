@@ -7,6 +7,7 @@ import { WarehouseExceptions1795392500000 } from './1795392500000-warehouse-exce
 import { WarehouseHolds1795392600000 } from './1795392600000-warehouse-holds';
 import { Patients1795392700000 } from './1795392700000-patients';
 import { Prescriptions1795392800000 } from './1795392800000-prescriptions';
+import { AdverseEvents1795392900000 } from './1795392900000-adverse-events';
 
 /** In order; each migration is reviewed SQL. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   WarehouseHolds1795392600000,
   Patients1795392700000,
   Prescriptions1795392800000,
+  AdverseEvents1795392900000,
 ];
