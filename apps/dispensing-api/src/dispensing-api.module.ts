@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { CustodyExceptionsService, ExceptionsController } from '@trace/custody-exceptions';
 import { PlatformModule } from '@trace/platform';
 import { AdverseEventService } from './adverse-events/adverse-event.service';
 import { AdverseEventsController } from './adverse-events/adverse-events.controller';
@@ -8,6 +9,8 @@ import { PatientService } from './patients/patient.service';
 import { PatientsController } from './patients/patients.controller';
 import { PrescriptionService } from './prescriptions/prescription.service';
 import { PrescriptionsController } from './prescriptions/prescriptions.controller';
+import { HospitalReceiptService } from './receipts/hospital-receipt.service';
+import { HospitalReceiptsController } from './receipts/hospital-receipts.controller';
 import { VerificationController } from './verification/verification.controller';
 import { VerificationService } from './verification/verification.service';
 
@@ -19,6 +22,8 @@ import { VerificationService } from './verification/verification.service';
     DispensesController,
     VerificationController,
     AdverseEventsController,
+    HospitalReceiptsController,
+    ExceptionsController,
   ],
   providers: [
     PatientService,
@@ -26,6 +31,8 @@ import { VerificationService } from './verification/verification.service';
     DispenseService,
     VerificationService,
     AdverseEventService,
+    HospitalReceiptService,
+    CustodyExceptionsService,
   ],
 })
 export class DispensingApiModule {}

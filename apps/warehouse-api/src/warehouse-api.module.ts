@@ -2,8 +2,7 @@ import { Module } from '@nestjs/common';
 import { PlatformModule } from '@trace/platform';
 import { ColdChainService } from './cold-chain/cold-chain.service';
 import { SensorReadingsController } from './cold-chain/sensor-readings.controller';
-import { ExceptionsController } from './exceptions/exceptions.controller';
-import { WarehouseExceptionsService } from './exceptions/warehouse-exceptions.service';
+import { CustodyExceptionsService, ExceptionsController } from '@trace/custody-exceptions';
 import { ImportDeclarationService } from './imports/import-declaration.service';
 import { ImportsController } from './imports/imports.controller';
 import { InspectionService } from './inspections/inspection.service';
@@ -35,7 +34,7 @@ import { StockControlService } from './stock-control/stock-control.service';
     ColdChainService,
     ShipmentService,
     StockControlService,
-    WarehouseExceptionsService,
+    CustodyExceptionsService,
   ],
 })
 export class WarehouseApiModule {}

@@ -14,3 +14,4 @@ export * from './ledger-audit';
 export * from './domain-unit-event-evaluator';
 export * from './projection-batch';
 export * from './projection-rebuild';
+export * from './pack-scan-resolver';

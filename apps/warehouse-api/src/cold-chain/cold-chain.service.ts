@@ -6,10 +6,7 @@ import { ProblemException } from '@trace/http';
 import { parseScan } from '@trace/identifiers';
 import { loadUnitsInContainers, UnitRow } from '@trace/ledger-store';
 import { DataSource } from 'typeorm';
-import {
-  ExceptionView,
-  WarehouseExceptionsService,
-} from '../exceptions/warehouse-exceptions.service';
+import { ExceptionView, CustodyExceptionsService } from '@trace/custody-exceptions';
 import { WarehouseLedger } from '../ledger/warehouse-ledger';
 import type { SensorReadingsDto } from './sensor-readings.dto';
 
@@ -36,7 +33,7 @@ export class ColdChainService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly warehouse: WarehouseLedger,
-    private readonly exceptions: WarehouseExceptionsService,
+    private readonly exceptions: CustodyExceptionsService,
   ) {}
 
   async record(dto: SensorReadingsDto, principal: Principal): Promise<SensorReadingsResult> {

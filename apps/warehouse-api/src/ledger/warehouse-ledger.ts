@@ -3,8 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { assertActsFor, Principal } from '@trace/auth';
 import { ACTION_RULES, ERROR_CODES, isErrorCode, PackRef, UnitAction } from '@trace/domain';
 import { ProblemException } from '@trace/http';
-import { gtinToSgtinUrn, parseScan } from '@trace/identifiers';
-import { loadUnitsInContainers } from '@trace/ledger-store';
+import { gtinToSgtinUrn } from '@trace/identifiers';
+import { resolvePackScans, ResolvedScans, ScannedPack } from '@trace/ledger-store';
 import {
   LedgerEventInput,
   LedgerQueueClient,
@@ -15,18 +15,7 @@ import {
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 
-/** A pack a request named, with the position of the scan that named it. */
-export interface ScannedPack extends PackRef {
-  index: number;
-}
-
-export interface ResolvedScans {
-  packs: ScannedPack[];
-  /** Scans that name no pack, by position. */
-  rejected: { index: number; code: string; detail: string }[];
-  /** SSCCs scanned (a case or pallet scan stands for its packs). */
-  containers: string[];
-}
+export type { ResolvedScans, ScannedPack };
 
 export interface WarehouseLocation {
   code: string;
@@ -57,55 +46,8 @@ export class WarehouseLedger {
     private readonly ledger: LedgerQueueClient,
   ) {}
 
-  async resolveScans(scans: string[]): Promise<ResolvedScans> {
-    const out: ResolvedScans = { packs: [], rejected: [], containers: [] };
-    const cnCodes: { index: number; code: string }[] = [];
-    for (let index = 0; index < scans.length; index++) {
-      const scan = parseScan(scans[index]);
-      if (!scan.valid) {
-        out.rejected.push({
-          index,
-          code: scan.code ?? 'BARCODE_INVALID',
-          detail: scan.detail ?? 'unreadable',
-        });
-      } else if (scan.gtin && scan.serial) {
-        out.packs.push({ gtin: scan.gtin, serial: scan.serial, lot: scan.lot, index });
-      } else if (scan.sscc) {
-        out.containers.push(scan.sscc);
-        const inside = await loadUnitsInContainers(this.db, [scan.sscc]);
-        if (inside.length === 0) {
-          out.rejected.push({
-            index,
-            code: 'PARENT_CONTAINS_UNKNOWN_CHILD',
-            detail: `nothing is known to be inside ${scan.sscc}`,
-          });
-        }
-        for (const u of inside) out.packs.push({ gtin: u.gtin, serial: u.serial, index });
-      } else if (scan.cnCode) {
-        cnCodes.push({ index, code: scan.cnCode });
-      } else {
-        out.rejected.push({ index, code: 'UNKNOWN_SERIAL', detail: 'the scan has no serial' });
-      }
-    }
-    if (cnCodes.length > 0) {
-      const rows: { alias: string; gtin: string; serial: string }[] = await this.db.query(
-        `SELECT alias, gtin, serial FROM unit_aliases WHERE alias = ANY($1::text[])`,
-        [cnCodes.map((c) => c.code)],
-      );
-      const byAlias = new Map(rows.map((r) => [r.alias, r]));
-      for (const c of cnCodes) {
-        const unit = byAlias.get(c.code);
-        if (unit) out.packs.push({ gtin: unit.gtin, serial: unit.serial, index: c.index });
-        else {
-          out.rejected.push({
-            index: c.index,
-            code: 'UNKNOWN_SERIAL',
-            detail: `Chinese code ${c.code} was never applied to a pack`,
-          });
-        }
-      }
-    }
-    return out;
+  resolveScans(scans: string[]): Promise<ResolvedScans> {
+    return resolvePackScans(this.db, scans);
   }
 
   /**

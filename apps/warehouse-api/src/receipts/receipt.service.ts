@@ -8,11 +8,7 @@ import { loadUnitsInContainers } from '@trace/ledger-store';
 import type { LedgerEventInput, LedgerVerdict } from '@trace/queue';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import {
-  ExceptionView,
-  NewException,
-  WarehouseExceptionsService,
-} from '../exceptions/warehouse-exceptions.service';
+import { ExceptionView, NewException, CustodyExceptionsService } from '@trace/custody-exceptions';
 import { ScannedPack, WarehouseLedger } from '../ledger/warehouse-ledger';
 import type { CreateReceiptDto } from './receipts.dto';
 
@@ -46,7 +42,7 @@ export class ReceiptService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly warehouse: WarehouseLedger,
-    private readonly exceptions: WarehouseExceptionsService,
+    private readonly exceptions: CustodyExceptionsService,
   ) {}
 
   async receive(dto: CreateReceiptDto, principal: Principal): Promise<ReceiptResult> {

@@ -7,10 +7,7 @@ import { parseScan } from '@trace/identifiers';
 import type { LedgerVerdict } from '@trace/queue';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import {
-  ExceptionView,
-  WarehouseExceptionsService,
-} from '../exceptions/warehouse-exceptions.service';
+import { ExceptionView, CustodyExceptionsService } from '@trace/custody-exceptions';
 import { ResolvedScans, ScannedPack, WarehouseLedger } from '../ledger/warehouse-ledger';
 import type {
   CreateDestructionDto,
@@ -45,7 +42,7 @@ export class StockControlService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly warehouse: WarehouseLedger,
-    private readonly exceptions: WarehouseExceptionsService,
+    private readonly exceptions: CustodyExceptionsService,
   ) {}
 
   async hold(dto: CreateHoldDto, principal: Principal) {

@@ -3,7 +3,7 @@ import { Ledger1795392100000 } from './1795392100000-ledger';
 import { Projections1795392200000 } from './1795392200000-projections';
 import { CaptureInbox1795392300000 } from './1795392300000-capture-inbox';
 import { ImportDeclarations1795392400000 } from './1795392400000-import-declarations';
-import { WarehouseExceptions1795392500000 } from './1795392500000-warehouse-exceptions';
+import { CustodyExceptions1795392500000 } from './1795392500000-custody-exceptions';
 import { WarehouseHolds1795392600000 } from './1795392600000-warehouse-holds';
 import { Patients1795392700000 } from './1795392700000-patients';
 import { Prescriptions1795392800000 } from './1795392800000-prescriptions';
@@ -16,7 +16,7 @@ export const MIGRATIONS = [
   Projections1795392200000,
   CaptureInbox1795392300000,
   ImportDeclarations1795392400000,
-  WarehouseExceptions1795392500000,
+  CustodyExceptions1795392500000,
   WarehouseHolds1795392600000,
   Patients1795392700000,
   Prescriptions1795392800000,

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/com
 import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, OVERSIGHT_ROLES, Principal, Roles } from '@trace/auth';
 import { IsIn, IsOptional, IsString, Length } from 'class-validator';
-import { WarehouseExceptionsService } from './warehouse-exceptions.service';
+import { CustodyExceptionsService } from './custody-exceptions.service';
 
 export class ExceptionListQuery {
   @ApiPropertyOptional({ enum: ['open', 'all'], default: 'open' })
@@ -21,6 +21,7 @@ const EXCEPTION_ROLES = [
   'importer',
   'customs_officer',
   'warehouse_operator',
+  'pharmacist',
   ...OVERSIGHT_ROLES,
 ] as const;
 
@@ -28,7 +29,7 @@ const EXCEPTION_ROLES = [
 @ApiBearerAuth()
 @Controller('v1/exceptions')
 export class ExceptionsController {
-  constructor(private readonly exceptions: WarehouseExceptionsService) {}
+  constructor(private readonly exceptions: CustodyExceptionsService) {}
 
   @Get()
   @Roles(...EXCEPTION_ROLES)

@@ -14,6 +14,7 @@ export const EXCEPTION_DUE_DAYS = 5;
 export interface NewException {
   type: ExceptionType;
   declarationNo?: string;
+  shipmentId?: string;
   locationCode?: string;
   ownerOrg: string;
   units: { gtin: string; serial: string; lot?: string }[];
@@ -24,6 +25,7 @@ export interface ExceptionView {
   exceptionId: string;
   type: ExceptionType;
   declarationNo: string | null;
+  shipmentId: string | null;
   locationCode: string | null;
   ownerOrg: string;
   openedBy: string;
@@ -38,7 +40,7 @@ export interface ExceptionView {
 }
 
 const ISO = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
-const COLUMNS = `exception_id, type, declaration_no, location_code, owner_org, opened_by, opened_org,
+const COLUMNS = `exception_id, type, declaration_no, shipment_id, location_code, owner_org, opened_by, opened_org,
   units, detail, to_char(opened_at AT TIME ZONE 'UTC', ${ISO}) AS opened_at,
   to_char(due_by AT TIME ZONE 'UTC', ${ISO}) AS due_by,
   to_char(resolved_at AT TIME ZONE 'UTC', ${ISO}) AS resolved_at, resolved_by, resolution`;
@@ -48,6 +50,7 @@ function toView(r: Record<string, unknown>): ExceptionView {
     exceptionId: r.exception_id as string,
     type: r.type as ExceptionType,
     declarationNo: (r.declaration_no as string | null) ?? null,
+    shipmentId: (r.shipment_id as string | null) ?? null,
     locationCode: (r.location_code as string | null) ?? null,
     ownerOrg: r.owner_org as string,
     openedBy: r.opened_by as string,
@@ -63,21 +66,23 @@ function toView(r: Record<string, unknown>): ExceptionView {
 }
 
 /**
- * Data exceptions with an owner and a deadline (domain.md §4, US practice): opened by
- * receipts, counts and cold-chain checks, listed for the organisations concerned, resolved
- * by their owner with words that stay on record.
+ * Data exceptions with an owner and a deadline (domain.md §4, US practice): opened by the
+ * bonded warehouse's receipts, counts and cold-chain checks and by hospitals' receipts, listed
+ * for the organisations concerned, resolved by their owner with words that stay on record.
+ * One table for both services: an exception concerns two organisations at once (who found it
+ * and who must resolve it), so it belongs to neither.
  */
 @Injectable()
-export class WarehouseExceptionsService {
+export class CustodyExceptionsService {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   async open(items: NewException[], principal: Principal): Promise<ExceptionView[]> {
     const out: ExceptionView[] = [];
     for (const e of items) {
       const rows: Record<string, unknown>[] = await this.db.query(
-        `INSERT INTO warehouse_exceptions (exception_id, type, declaration_no, location_code, owner_org,
-                                           opened_by, opened_org, units, detail, due_by)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8::json, $9, now() + make_interval(days => $10))
+        `INSERT INTO custody_exceptions (exception_id, type, declaration_no, location_code, owner_org,
+                                           opened_by, opened_org, units, detail, due_by, shipment_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8::json, $9, now() + make_interval(days => $10), $11)
          RETURNING ${COLUMNS}`,
         [
           randomUUID(),
@@ -90,6 +95,7 @@ export class WarehouseExceptionsService {
           JSON.stringify(e.units),
           e.detail,
           EXCEPTION_DUE_DAYS,
+          e.shipmentId ?? null,
         ],
       );
       out.push(toView(rows[0]));
@@ -100,7 +106,7 @@ export class WarehouseExceptionsService {
   /** Open exceptions the caller's organisation owns or found (all, for oversight). */
   async list(principal: Principal, includeResolved: boolean): Promise<ExceptionView[]> {
     const rows: Record<string, unknown>[] = await this.db.query(
-      `SELECT ${COLUMNS} FROM warehouse_exceptions
+      `SELECT ${COLUMNS} FROM custody_exceptions
         WHERE ($1 OR owner_org = $2 OR opened_org = $2) AND ($3 OR resolved_at IS NULL)
         ORDER BY opened_at, exception_id LIMIT 1000`,
       [hasOversight(principal), principal.org, includeResolved],
@@ -110,7 +116,7 @@ export class WarehouseExceptionsService {
 
   async resolve(exceptionId: string, resolution: string, principal: Principal) {
     const rows: Record<string, unknown>[] = /^[0-9a-f-]{36}$/i.test(exceptionId)
-      ? await this.db.query(`SELECT ${COLUMNS} FROM warehouse_exceptions WHERE exception_id = $1`, [
+      ? await this.db.query(`SELECT ${COLUMNS} FROM custody_exceptions WHERE exception_id = $1`, [
           exceptionId,
         ])
       : [];
@@ -136,7 +142,7 @@ export class WarehouseExceptionsService {
       );
     }
     const updated: Record<string, unknown>[] = await this.db.query(
-      `UPDATE warehouse_exceptions SET resolved_at = now(), resolved_by = $2, resolution = $3
+      `UPDATE custody_exceptions SET resolved_at = now(), resolved_by = $2, resolution = $3
         WHERE exception_id = $1 AND resolved_at IS NULL RETURNING ${COLUMNS}`,
       [exceptionId, principal.sub, resolution],
     );

@@ -1,0 +1,2 @@
+export * from './custody-exceptions.service';
+export * from './exceptions.controller';
