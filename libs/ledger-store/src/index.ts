@@ -15,3 +15,4 @@ export * from './domain-unit-event-evaluator';
 export * from './projection-batch';
 export * from './projection-rebuild';
 export * from './pack-scan-resolver';
+export * from './unit-action-event';

@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Principal } from '@trace/auth';
-import { ACTION_RULES, ERROR_CODES, isErrorCode, TRACE_VOCABULARY_PREFIX } from '@trace/domain';
+import { ERROR_CODES, isErrorCode, TRACE_VOCABULARY_PREFIX } from '@trace/domain';
 import { ProblemException } from '@trace/http';
 import { parseScan } from '@trace/identifiers';
+import { unitActionEvent } from '@trace/ledger-store';
 import { LedgerEventInput, LedgerQueueClient, LedgerTimeoutError } from '@trace/queue';
 import { createHash, randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
@@ -69,32 +70,18 @@ export class DispenseService {
     principal: Principal,
     refs: LedgerEventInput['refs'],
     context: Record<string, unknown>,
-    eventTime = new Date().toISOString(),
+    eventTime?: string,
   ): LedgerEventInput {
-    const encoding = ACTION_RULES[action].epcis;
-    return {
+    return unitActionEvent(action, [unit], principal, {
       eventId,
-      action,
       eventTime,
-      actor: { sub: principal.sub, org: principal.org, roles: [...principal.roles] },
-      units: [unit],
       refs,
       context,
-      epcis: {
-        type: encoding.eventType,
-        eventID: eventId,
-        eventTime,
-        eventTimeZoneOffset: '+08:00',
-        action: encoding.action,
-        bizStep: encoding.bizStep,
-        ...(encoding.disposition ? { disposition: encoding.disposition } : {}),
-        epcList: [`https://id.gs1.org/01/${unit.gtin}/21/${encodeURIComponent(unit.serial)}`],
-        // An undo is the corrective event of an error declaration on the dispense.
-        ...(refs?.correctsEventId
-          ? { [`${TRACE_VOCABULARY_PREFIX}:corrects`]: refs.correctsEventId }
-          : {}),
-      },
-    };
+      // An undo is the corrective event of an error declaration on the dispense.
+      extensions: refs?.correctsEventId
+        ? { [`${TRACE_VOCABULARY_PREFIX}:corrects`]: refs.correctsEventId }
+        : {},
+    });
   }
 
   async dispense(prescriptionId: string, scanText: string, principal: Principal) {

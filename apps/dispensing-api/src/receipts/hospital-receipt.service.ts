@@ -2,11 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Principal } from '@trace/auth';
 import { CustodyExceptionsService, ExceptionView, NewException } from '@trace/custody-exceptions';
-import { ACTION_RULES, compareReceipt, PackRef, UnitAction } from '@trace/domain';
+import { compareReceipt, PackRef, UnitAction } from '@trace/domain';
 import { ProblemException } from '@trace/http';
-import { resolvePackScans } from '@trace/ledger-store';
+import { resolvePackScans, unitActionEvent } from '@trace/ledger-store';
 import { LedgerEventInput, LedgerQueueClient, LedgerTimeoutError } from '@trace/queue';
-import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 
 const LEDGER_WAIT_MS = 30_000;
@@ -131,27 +130,6 @@ export class HospitalReceiptService {
     principal: Principal,
     shipmentId: string,
   ): LedgerEventInput {
-    const eventId = `urn:uuid:${randomUUID()}`;
-    const eventTime = new Date().toISOString();
-    const encoding = ACTION_RULES[action].epcis;
-    return {
-      eventId,
-      action,
-      eventTime,
-      actor: { sub: principal.sub, org: principal.org, roles: [...principal.roles] },
-      units: [{ gtin: p.gtin, serial: p.serial, ...(p.lot ? { lot: p.lot } : {}) }],
-      refs: { shipmentId },
-      context: {},
-      epcis: {
-        type: encoding.eventType,
-        eventID: eventId,
-        eventTime,
-        eventTimeZoneOffset: '+08:00',
-        action: encoding.action,
-        bizStep: encoding.bizStep,
-        ...(encoding.disposition ? { disposition: encoding.disposition } : {}),
-        epcList: [`https://id.gs1.org/01/${p.gtin}/21/${encodeURIComponent(p.serial)}`],
-      },
-    };
+    return unitActionEvent(action, [p], principal, { refs: { shipmentId } });
   }
 }

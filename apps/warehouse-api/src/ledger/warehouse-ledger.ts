@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { assertActsFor, Principal } from '@trace/auth';
-import { ACTION_RULES, ERROR_CODES, isErrorCode, PackRef, UnitAction } from '@trace/domain';
+import { ERROR_CODES, isErrorCode, PackRef, UnitAction } from '@trace/domain';
 import { ProblemException } from '@trace/http';
-import { gtinToSgtinUrn } from '@trace/identifiers';
-import { resolvePackScans, ResolvedScans, ScannedPack } from '@trace/ledger-store';
+import { resolvePackScans, ResolvedScans, ScannedPack, unitActionEvent } from '@trace/ledger-store';
 import {
   LedgerEventInput,
   LedgerQueueClient,
@@ -12,7 +11,6 @@ import {
   LedgerTimeoutError,
   LedgerVerdict,
 } from '@trace/queue';
-import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 
 export type { ResolvedScans, ScannedPack };
@@ -101,44 +99,7 @@ export class WarehouseLedger {
     principal: Principal,
     opts: EventOptions,
   ): LedgerEventInput {
-    const eventId = `urn:uuid:${randomUUID()}`;
-    const eventTime = new Date().toISOString();
-    const encoding = ACTION_RULES[action].epcis;
-    const epcs = packs.map((p) => {
-      const length = opts.gcp.get(p.gtin);
-      return length
-        ? gtinToSgtinUrn(p.gtin, p.serial, length)
-        : `https://id.gs1.org/01/${p.gtin}/21/${encodeURIComponent(p.serial)}`;
-    });
-    const parent = opts.context?.parent as string | undefined;
-    return {
-      eventId,
-      action,
-      eventTime,
-      actor: { sub: principal.sub, org: principal.org, roles: [...principal.roles] },
-      units: packs.map((p) => ({
-        gtin: p.gtin,
-        serial: p.serial,
-        ...(p.lot ? { lot: p.lot } : {}),
-      })),
-      refs: opts.refs ?? {},
-      context: { ...(opts.location ? { locationCode: opts.location.code } : {}), ...opts.context },
-      ...(parent ? { containers: [parent] } : {}),
-      ...(opts.atomicGroup ? { atomicGroup: opts.atomicGroup } : {}),
-      epcis: {
-        type: encoding.eventType,
-        eventID: eventId,
-        eventTime,
-        eventTimeZoneOffset: '+08:00',
-        action: encoding.action,
-        bizStep: encoding.bizStep,
-        ...(encoding.disposition ? { disposition: encoding.disposition } : {}),
-        ...(opts.location?.sgln ? { bizLocation: { id: opts.location.sgln } } : {}),
-        ...(parent
-          ? { parentID: `https://id.gs1.org/00/${parent}`, childEPCs: epcs }
-          : { epcList: epcs }),
-      },
-    };
+    return unitActionEvent(action, packs, principal, opts);
   }
 
   /** Enqueues and waits for the verdicts; `pending` when the ledger did not answer in time. */
