@@ -1,4 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { runDispenseBench } from './dispense-bench';
 import { runIngestBench } from './ingest-bench';
 import { runLedgerBench } from './ledger-bench';
 import { runWarehouseBench } from './warehouse-bench';
@@ -45,6 +46,24 @@ async function warehouse(quick: boolean) {
   );
 }
 
+/** `npm run bench:dispense [-- --quick]`. */
+async function dispense(quick: boolean) {
+  const run = await runDispenseBench({ quick });
+  save(run, quick);
+  const a = run.alone as any;
+  const b = run.duringIngest as any;
+  console.log(
+    '| dispense latency (request → ledger committed → answer), 10 a second | p50 | p99 | max |',
+  );
+  console.log('|---|---|---|---|');
+  console.log(
+    `| alone, ${a.dispenses} dispenses | ${a.p50Ms.toFixed(1)} ms | ${a.p99Ms.toFixed(1)} ms | ${a.maxMs.toFixed(1)} ms |`,
+  );
+  console.log(
+    `| during a bulk ingest of ${f(b.backgroundScansAcceptedPerSecond)} scans/s, ${b.dispenses} dispenses | ${b.p50Ms.toFixed(1)} ms | ${b.p99Ms.toFixed(1)} ms | ${b.maxMs.toFixed(1)} ms |`,
+  );
+}
+
 /** `npm run bench:<name> [-- --quick]`: results to bench/results/ and a table on stdout. */
 async function main() {
   const quick = process.argv.includes('--quick');
@@ -53,8 +72,10 @@ async function main() {
     // `npm run bench`: every benchmark, one after another (each on its own database).
     await ledger(quick);
     await ingest(quick);
-    return warehouse(quick);
+    await warehouse(quick);
+    return dispense(quick);
   }
+  if (which === 'dispense') return dispense(quick);
   if (which === 'ingest') return ingest(quick);
   if (which === 'warehouse') return warehouse(quick);
   if (which !== 'ledger') throw new Error(`unknown benchmark ${which}`);

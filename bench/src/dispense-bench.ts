@@ -1,0 +1,200 @@
+import { TokenService } from '@trace/auth';
+import { gs1CheckDigit } from '@trace/identifiers';
+import { formatPrivateKey, generateSigner } from '@trace/ledger';
+import { DomainUnitEventEvaluator, LedgerSequencer } from '@trace/ledger-store';
+import type { LedgerEventInput } from '@trace/queue';
+import type { ChildProcess } from 'node:child_process';
+import { cpus, totalmem } from 'node:os';
+import { createBenchDatabase, percentile, poolTransactions } from './bench-database';
+import { startService, stopServices } from './service-process';
+
+const GCP = '9506000';
+const GTIN = `0${GCP}13435` + gs1CheckDigit(`0${GCP}13435`);
+const GS = '\u001d';
+const DISPENSING = 'http://127.0.0.1:3913';
+const INGEST = 'http://127.0.0.1:3911';
+
+/** Packs walked into the hospital's stock through the sequencer, before the services start. */
+function stockEvents(serials: string[]): LedgerEventInput[] {
+  let n = 0;
+  const step = (
+    action: string,
+    org: string,
+    role: string,
+    serial: string,
+    extra: Partial<LedgerEventInput> = {},
+  ) => ({
+    eventId: `urn:uuid:bench-stock-${++n}`,
+    action,
+    eventTime: new Date().toISOString(),
+    actor: { sub: 'bench', org, roles: [role] },
+    epcis: { type: 'ObjectEvent' },
+    units: [{ gtin: GTIN, serial, lot: 'L1', expiry: '2029-06-30' }],
+    refs: { declarationNo: 'D1', approvalNo: 'APP-D' },
+    ...extra,
+  });
+  return serials.flatMap((s) => [
+    step('ANNOUNCE', 'IMP-D', 'importer', s),
+    step('ARRIVE', 'IMP-D', 'importer', s),
+    step('RECEIVE_BONDED', 'BW-D', 'warehouse_operator', s),
+    step('INSPECT_CONFORMANT', 'BW-D', 'warehouse_operator', s),
+    step('SHIP', 'BW-D', 'warehouse_operator', s, {
+      context: { destinationOrg: 'HOSP-D', customsReleased: true },
+    }),
+    step('RECEIVE_HOSPITAL', 'HOSP-D', 'pharmacist', s),
+  ]);
+}
+
+async function post(
+  url: string,
+  token: string,
+  body: unknown,
+): Promise<{ status: number; json: Record<string, unknown> }> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+    body: JSON.stringify(body),
+  });
+  return { status: res.status, json: (await res.json()) as Record<string, unknown> };
+}
+
+/**
+ * `npm run bench:dispense`: dispense latency at the counter (request until the ledger's
+ * committed answer), at a steady rate, alone and while a bulk ingest of scan batches runs in
+ * the background. ledger-writer, ingest-api and dispensing-api as processes.
+ */
+export async function runDispenseBench(opts: { quick: boolean }) {
+  const db = await createBenchDatabase();
+  const env = {
+    DATABASE_NAME: db.cfg.database.database,
+    REDIS_PREFIX: `bench-${Date.now().toString(36)}`,
+    LOG_LEVEL: 'warn',
+    JWT_SECRET: db.cfg.auth.jwtSecret,
+    LEDGER_SIGNING_KEY: formatPrivateKey(generateSigner(db.cfg.ledger.origin)),
+    PATIENT_DATA_KEY: Buffer.alloc(32, 7).toString('base64'),
+    PATIENT_REF_KEY: Buffer.alloc(32, 9).toString('base64'),
+    INGEST_API_PORT: '3911',
+    DISPENSING_API_PORT: '3913',
+    LEDGER_WRITER_PORT: '3915',
+  };
+  const children: ChildProcess[] = [];
+  const run: Record<string, unknown> = {
+    bench: 'dispense',
+    date: new Date().toISOString(),
+    machine: `${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
+    mode: opts.quick ? 'quick' : 'full',
+  };
+  const perPhase = opts.quick ? 100 : 300;
+  try {
+    await db.pool.query(`
+      INSERT INTO organisations (code, name, type) VALUES
+        ('IMP-D', 'Importer', 'IMPORTER'), ('BW-D', 'Warehouse', 'BONDED_WAREHOUSE'), ('HOSP-D', 'Hospital', 'HOSPITAL');
+      INSERT INTO locations (code, organisation_code, name) VALUES ('IMP-D-PORT', 'IMP-D', 'Port');
+      INSERT INTO products (gtin, name, kind, gcp_length, dosage_form, route) VALUES ('${GTIN}', 'Drug', 'DRUG', 7, 'tablet', 'ORAL');
+      INSERT INTO approvals (approval_no, gtin, institution_code, indications, quantity, valid_from, valid_to, issued_by)
+        VALUES ('APP-D', '${GTIN}', 'HOSP-D', '{bench}', 100000, '2026-01-01', '2030-12-31', 'bench');`);
+    const serials = Array.from({ length: perPhase * 2 }, (_, i) => `DS${i}`);
+    const sequencer = new LedgerSequencer(
+      poolTransactions(db.pool),
+      new DomainUnitEventEvaluator(),
+    );
+    const events = stockEvents(serials);
+    for (let i = 0; i < events.length; i += 1000)
+      await sequencer.sequence(events.slice(i, i + 1000));
+
+    children.push(await startService('ledger-writer', env));
+    children.push(await startService('ingest-api', env));
+    children.push(await startService('dispensing-api', env));
+    const pharmacist = TokenService.issueWith(db.cfg.auth, {
+      sub: 'ph',
+      org: 'HOSP-D',
+      roles: ['pharmacist'],
+    });
+    const importer = TokenService.issueWith(db.cfg.auth, {
+      sub: 'imp',
+      org: 'IMP-D',
+      roles: ['importer'],
+    });
+    const patient = await post(`${DISPENSING}/v1/patients`, pharmacist, {
+      name: 'Bench Patient',
+      nationalId: 'BENCH0001',
+      birthDate: '1970-01-01',
+    });
+    const prescription = await post(`${DISPENSING}/v1/prescriptions`, pharmacist, {
+      patientRef: patient.json.patientRef,
+      approvalNo: 'APP-D',
+      gtin: GTIN,
+      quantity: perPhase * 2,
+      indication: 'bench',
+      prescriber: 'dr.bench',
+    });
+    if (prescription.status !== 201)
+      throw new Error(`prescription: ${JSON.stringify(prescription.json)}`);
+
+    /** Dispenses at a steady rate (10 a second, one counter each), latencies in ms. */
+    const dispensePhase = async (packs: string[]) => {
+      const latencies: number[] = [];
+      await Promise.all(
+        packs.map(async (serial, i) => {
+          await new Promise((r) => setTimeout(r, i * 100));
+          const started = process.hrtime.bigint();
+          const res = await post(`${DISPENSING}/v1/dispenses`, pharmacist, {
+            prescriptionId: prescription.json.prescriptionId,
+            scan: `]d201${GTIN}1729063010L1${GS}21${serial}`,
+          });
+          latencies.push(Number(process.hrtime.bigint() - started) / 1e6);
+          if (res.status !== 201)
+            throw new Error(`dispense ${serial}: ${res.status} ${JSON.stringify(res.json)}`);
+        }),
+      );
+      latencies.sort((a, b) => a - b);
+      return {
+        dispenses: packs.length,
+        p50Ms: percentile(latencies, 50),
+        p99Ms: percentile(latencies, 99),
+        maxMs: latencies[latencies.length - 1],
+      };
+    };
+
+    process.stderr.write('dispensing alone…\n');
+    const alone = await dispensePhase(serials.slice(0, perPhase));
+
+    process.stderr.write('dispensing during a bulk ingest…\n');
+    let ingesting = true;
+    let ingested = 0;
+    const ingestStarted = Date.now();
+    const background = (async () => {
+      let batch = 0;
+      // Two clients, each a batch of 500 scans every 200 ms: 5,000 scans (events) a second.
+      await Promise.all(
+        [0, 1].map(async (client) => {
+          while (ingesting) {
+            const due = Date.now() + 200;
+            const scans = Array.from(
+              { length: 500 },
+              (_, i) => `]d201${GTIN}1729063010LB${GS}21B${client}-${batch++}-${i}`,
+            );
+            const res = await post(`${INGEST}/v1/scans`, importer, {
+              bizStep: 'commissioning',
+              locationCode: 'IMP-D-PORT',
+              scans,
+            });
+            if (res.status === 202) ingested += 500;
+            await new Promise((r) => setTimeout(r, Math.max(0, due - Date.now())));
+          }
+        }),
+      );
+    })();
+    await new Promise((r) => setTimeout(r, 2000)); // let the ingest reach its pace
+    const loaded = await dispensePhase(serials.slice(perPhase));
+    ingesting = false;
+    await background;
+    const ingestSeconds = (Date.now() - ingestStarted) / 1000;
+    run.alone = alone;
+    run.duringIngest = { ...loaded, backgroundScansAcceptedPerSecond: ingested / ingestSeconds };
+    return run;
+  } finally {
+    await stopServices(children);
+    await db.drop();
+  }
+}
