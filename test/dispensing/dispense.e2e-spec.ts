@@ -1,4 +1,4 @@
-import { LedgerEventInput, LedgerQueueClient } from '@trace/queue';
+import { LedgerQueueClient } from '@trace/queue';
 import {
   createTestEnvironment,
   databaseClient,
@@ -7,6 +7,7 @@ import {
   TestEnvironment,
 } from '@trace/testing';
 import type { Client } from 'pg';
+import { ledgerSteps } from './dispensing-fixtures';
 import { DISPENSING_API_HTTP } from '../../apps/dispensing-api/src/http-options';
 import { DispensingApiModule } from '../../apps/dispensing-api/src/dispensing-api.module';
 import { LEDGER_WRITER_HTTP } from '../../apps/ledger-writer/src/http-options';
@@ -26,42 +27,10 @@ describe('dispensing-api: prescriptions and dispensing', () => {
   let db: Client;
   let pharmacist: string;
   let patientRef: string;
-  let n = 0;
-
-  const step = (
-    action: string,
-    org: string,
-    role: string,
-    serial: string,
-    extra: Partial<LedgerEventInput> = {},
-    gtin = ORAL,
-  ): LedgerEventInput => ({
-    eventId: `urn:uuid:dispense-setup-${++n}`,
-    action,
-    eventTime: new Date().toISOString(),
-    actor: { sub: 'setup', org, roles: [role] },
-    epcis: { type: 'ObjectEvent' },
-    units: [{ gtin, serial, lot: 'L1', expiry: '2029-06-30' }],
-    refs: { declarationNo: 'D1', approvalNo: 'APP-1' },
-    ...extra,
-  });
+  const { step, toHospital } = ledgerSteps('dispense-setup', ORAL, 'APP-1');
   /** Walks packs through the ledger into a hospital's stock. */
   async function stock(serials: string[], hospital = 'HOSP-1', gtin = ORAL) {
-    const events = serials.flatMap((s) => [
-      step('ANNOUNCE', 'IMP-1', 'importer', s, {}, gtin),
-      step('ARRIVE', 'IMP-1', 'importer', s, {}, gtin),
-      step('RECEIVE_BONDED', 'BW-1', 'warehouse_operator', s, {}, gtin),
-      step('INSPECT_CONFORMANT', 'BW-1', 'warehouse_operator', s, {}, gtin),
-      step(
-        'SHIP',
-        'BW-1',
-        'warehouse_operator',
-        s,
-        { context: { destinationOrg: hospital, customsReleased: true } },
-        gtin,
-      ),
-      step('RECEIVE_HOSPITAL', hospital, 'pharmacist', s, {}, gtin),
-    ]);
+    const events = serials.flatMap((s) => toHospital(s, hospital, { gtin }));
     const verdicts = await dispensing.app.get(LedgerQueueClient).submitAndWait(events, 20000);
     expect(verdicts.filter((v) => !v.accepted)).toEqual([]);
   }

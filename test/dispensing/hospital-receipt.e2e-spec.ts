@@ -1,4 +1,4 @@
-import { LedgerEventInput, LedgerQueueClient } from '@trace/queue';
+import { LedgerQueueClient } from '@trace/queue';
 import {
   createTestEnvironment,
   databaseClient,
@@ -8,6 +8,7 @@ import {
 } from '@trace/testing';
 import { randomUUID } from 'node:crypto';
 import type { Client } from 'pg';
+import { ledgerSteps } from './dispensing-fixtures';
 import { DISPENSING_API_HTTP } from '../../apps/dispensing-api/src/http-options';
 import { DispensingApiModule } from '../../apps/dispensing-api/src/dispensing-api.module';
 import { LEDGER_WRITER_HTTP } from '../../apps/ledger-writer/src/http-options';
@@ -39,23 +40,7 @@ describe('dispensing-api: hospital receipt', () => {
     writer = await startTestApp(env.cfg, LedgerWriterModule, LEDGER_WRITER_HTTP);
     dispensing = await startTestApp(env.cfg, DispensingApiModule, DISPENSING_API_HTTP);
     pharmacist = dispensing.bearer('ph', 'HOSP-1', 'pharmacist');
-    let n = 0;
-    const step = (
-      action: string,
-      org: string,
-      role: string,
-      serial: string,
-      extra: Partial<LedgerEventInput> = {},
-    ): LedgerEventInput => ({
-      eventId: `urn:uuid:receipt-setup-${++n}`,
-      action,
-      eventTime: new Date().toISOString(),
-      actor: { sub: 'setup', org, roles: [role] },
-      epcis: { type: 'ObjectEvent' },
-      units: [{ gtin: GTIN, serial, lot: 'L1', expiry: '2029-06-30' }],
-      refs: { declarationNo: 'D1', approvalNo: 'A1' },
-      ...extra,
-    });
+    const { toHospital } = ledgerSteps('receipt-setup', GTIN);
     const events = (
       [
         ['H1', S1],
@@ -63,16 +48,9 @@ describe('dispensing-api: hospital receipt', () => {
         ['H3', S1],
         ['H4', S2],
       ] as const
-    ).flatMap(([serial, shipmentId]) => [
-      step('ANNOUNCE', 'IMP-1', 'importer', serial),
-      step('ARRIVE', 'IMP-1', 'importer', serial),
-      step('RECEIVE_BONDED', 'BW-1', 'warehouse_operator', serial),
-      step('INSPECT_CONFORMANT', 'BW-1', 'warehouse_operator', serial),
-      step('SHIP', 'BW-1', 'warehouse_operator', serial, {
-        refs: { shipmentId },
-        context: { destinationOrg: 'HOSP-1', customsReleased: true },
-      }),
-    ]);
+    ).flatMap(([serial, shipmentId]) =>
+      toHospital(serial, 'HOSP-1', { shipmentId, received: false }),
+    );
     const verdicts = await dispensing.app.get(LedgerQueueClient).submitAndWait(events, 20000);
     expect(verdicts.filter((v) => !v.accepted)).toEqual([]);
   });

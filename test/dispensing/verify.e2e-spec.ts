@@ -1,4 +1,4 @@
-import { LedgerEventInput, LedgerQueueClient } from '@trace/queue';
+import { LedgerQueueClient } from '@trace/queue';
 import {
   createTestEnvironment,
   databaseClient,
@@ -7,6 +7,7 @@ import {
   TestEnvironment,
 } from '@trace/testing';
 import type { Client } from 'pg';
+import { ledgerSteps } from './dispensing-fixtures';
 import { DISPENSING_API_HTTP } from '../../apps/dispensing-api/src/http-options';
 import { DispensingApiModule } from '../../apps/dispensing-api/src/dispensing-api.module';
 import { LEDGER_WRITER_HTTP } from '../../apps/ledger-writer/src/http-options';
@@ -37,43 +38,11 @@ describe('dispensing-api: verification', () => {
     dispensing = await startTestApp(env.cfg, DispensingApiModule, DISPENSING_API_HTTP);
     pharmacist = dispensing.bearer('ph', 'HOSP-1', 'pharmacist');
     // Two packs walked through the ledger to the hospitals' stock: H1 at HOSP-1, H2 at HOSP-2.
-    let n = 0;
-    const step = (
-      action: string,
-      org: string,
-      role: string,
-      serial: string,
-      extra: Partial<LedgerEventInput> = {},
-    ): LedgerEventInput => ({
-      eventId: `urn:uuid:verify-${++n}`,
-      action,
-      eventTime: new Date().toISOString(),
-      actor: { sub: 'u', org, roles: [role] },
-      epcis: { type: 'ObjectEvent' },
-      units: [{ gtin: GTIN, serial, lot: 'L1', expiry: '2029-06-30' }],
-      refs: { declarationNo: 'D1', approvalNo: 'A1' },
-      ...extra,
-    });
-    const ledger = dispensing.app.get(LedgerQueueClient);
-    for (const [serial, hospital] of [
-      ['H1', 'HOSP-1'],
-      ['H2', 'HOSP-2'],
-    ]) {
-      const verdicts = await ledger.submitAndWait(
-        [
-          step('ANNOUNCE', 'IMP-1', 'importer', serial),
-          step('ARRIVE', 'IMP-1', 'importer', serial),
-          step('RECEIVE_BONDED', 'BW-1', 'warehouse_operator', serial),
-          step('INSPECT_CONFORMANT', 'BW-1', 'warehouse_operator', serial),
-          step('SHIP', 'BW-1', 'warehouse_operator', serial, {
-            context: { destinationOrg: hospital, customsReleased: true },
-          }),
-          step('RECEIVE_HOSPITAL', hospital, 'pharmacist', serial),
-        ],
-        15000,
-      );
-      expect(verdicts.filter((v) => !v.accepted)).toEqual([]);
-    }
+    const { toHospital } = ledgerSteps('verify', GTIN);
+    const verdicts = await dispensing.app
+      .get(LedgerQueueClient)
+      .submitAndWait([...toHospital('H1', 'HOSP-1'), ...toHospital('H2', 'HOSP-2')], 15000);
+    expect(verdicts.filter((v) => !v.accepted)).toEqual([]);
   });
 
   afterAll(async () => {

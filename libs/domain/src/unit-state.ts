@@ -92,3 +92,15 @@ export const USED_UP_STATES: readonly UnitState[] = ['DISPENSED', 'ADMINISTERED'
 export const PHYSICALLY_HELD_STATES: readonly UnitState[] = NON_TERMINAL_STATES.filter(
   (s) => s !== 'ANNOUNCED' && s !== 'LOST' && s !== 'STOLEN',
 );
+
+/**
+ * States in which a bonded warehouse keeps a pack on its shelves: what a count expects to
+ * find and what a store's temperature concerns.
+ */
+export const WAREHOUSE_SHELF_STATES: readonly UnitState[] = [
+  'BONDED_PENDING',
+  'BONDED_STOCK',
+  'RESERVED',
+  'QUARANTINED',
+  'RETURNED',
+];

@@ -28,3 +28,14 @@ export function jobIdFor(key: string): string {
   if (SAFE_JOB_ID.test(key)) return `j-${key}`;
   return `h-${createHash('sha256').update(key).digest('hex')}`;
 }
+
+/**
+ * An event id derived from what identifies the event (RFC 9562 version 8 UUID of a SHA-256):
+ * the same parts give the same id, so a re-sent event is recognised by the sequencer as the
+ * one it already holds.
+ */
+export function derivedEventId(...parts: (string | number)[]): string {
+  const h = createHash('sha256').update(parts.join('\n')).digest('hex');
+  const variant = ((parseInt(h[16], 16) & 3) | 8).toString(16);
+  return `urn:uuid:${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}

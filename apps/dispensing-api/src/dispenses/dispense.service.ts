@@ -5,20 +5,19 @@ import { ERROR_CODES, isErrorCode, TRACE_VOCABULARY_PREFIX } from '@trace/domain
 import { ProblemException } from '@trace/http';
 import { parseScan } from '@trace/identifiers';
 import { unitActionEvent } from '@trace/ledger-store';
-import { LedgerEventInput, LedgerQueueClient, LedgerTimeoutError } from '@trace/queue';
-import { createHash, randomUUID } from 'node:crypto';
+import {
+  derivedEventId,
+  LedgerEventInput,
+  LedgerQueueClient,
+  LedgerTimeoutError,
+} from '@trace/queue';
+import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { PrescriptionService } from '../prescriptions/prescription.service';
 
 /** How long the counter waits for the ledger before answering 503 (and a retry hint). */
 const LEDGER_WAIT_MS = 5_000;
 const RETRY_AFTER_SECONDS = 2;
-
-/** A deterministic event id: a retry after a 503 is the same event, answered from the log. */
-function dispenseEventId(...parts: (string | number)[]): string {
-  const h = createHash('sha256').update(parts.join('\n')).digest('hex');
-  return `urn:uuid:${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-${((parseInt(h[16], 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
-}
 
 /**
  * POST /v1/dispenses: one scanned pack against a prescription, answered after the ledger has
@@ -114,7 +113,7 @@ export class DispenseService {
       `SELECT count(*) AS n FROM dispenses WHERE prescription_id = $1 AND gtin = $2 AND serial = $3`,
       [prescriptionId, scan.gtin, scan.serial],
     );
-    const eventId = dispenseEventId(prescriptionId, scan.gtin, scan.serial, Number(earlier[0].n));
+    const eventId = derivedEventId(prescriptionId, scan.gtin, scan.serial, Number(earlier[0].n));
     const event = this.event(
       action,
       eventId,
@@ -181,7 +180,7 @@ export class DispenseService {
     const event = this.event(
       'UNDO_DISPENSE',
       // A retry by the same person is the same event; another person's attempt is its own.
-      dispenseEventId('undo', dispenseId, principal.sub),
+      derivedEventId('undo', dispenseId, principal.sub),
       { gtin: row.gtin, serial: row.serial },
       principal,
       { correctsEventId: row.event_id, prescriptionId: row.prescription_id },

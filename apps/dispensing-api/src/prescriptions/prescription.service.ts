@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Principal } from '@trace/auth';
-import { Approval, checkApprovalCovers, checkTakeOut, checkTakeOutCycle } from '@trace/domain';
+import { readApproval } from '@trace/database';
+import { checkApprovalCovers, checkTakeOut, checkTakeOutCycle } from '@trace/domain';
 import { ProblemException } from '@trace/http';
 import { normaliseGtin } from '@trace/identifiers';
 import { randomUUID } from 'node:crypto';
@@ -44,28 +45,13 @@ export class PrescriptionService {
         [gtin],
       );
       if (product.length === 0) throw new ProblemException('UNKNOWN_PRODUCT', `No product ${gtin}`);
-      const rows: Record<string, unknown>[] = await tx.query(
-        `SELECT approval_no, gtin, institution_code, patient_ref, indications, quantity,
-                to_char(valid_from, 'YYYY-MM-DD') AS valid_from, to_char(valid_to, 'YYYY-MM-DD') AS valid_to,
-                (SELECT coalesce(sum(quantity), 0) FROM prescriptions p WHERE p.approval_no = a.approval_no) AS prescribed
-           FROM approvals a WHERE approval_no = $1 FOR UPDATE`,
+      const approved = await readApproval(tx, dto.approvalNo, true);
+      const prescribed: { n: string }[] = await tx.query(
+        `SELECT coalesce(sum(quantity), 0) AS n FROM prescriptions WHERE approval_no = $1`,
         [dto.approvalNo],
       );
-      const r = rows[0];
-      const approval: Approval | null = r
-        ? {
-            approvalNo: r.approval_no as string,
-            gtin: r.gtin as string,
-            institutionCode: r.institution_code as string,
-            patientRef: r.patient_ref as string | null,
-            indications: r.indications as string[],
-            quantity: Number(r.quantity),
-            // Prescriptions draw on the approval as they are written.
-            used: Number(r.prescribed),
-            validFrom: r.valid_from as string,
-            validTo: r.valid_to as string,
-          }
-        : null;
+      // Prescriptions draw on the approval as they are written.
+      const approval = approved && { ...approved, used: Number(prescribed[0].n) };
       // Earlier take-outs of this product by this patient: a refill may not come early.
       const previous: { at: string; days: number }[] = dto.takeOut
         ? await tx.query(

@@ -4,8 +4,8 @@ import { AppConfig, appConfig } from '@trace/config';
 import { validateEpcisDocument } from '@trace/epcis';
 import { ProblemException } from '@trace/http';
 import { canonicalize, CanonicalJsonError } from '@trace/ledger';
-import type { LedgerEventInput } from '@trace/queue';
-import { createHash, randomUUID } from 'node:crypto';
+import { derivedEventId, LedgerEventInput } from '@trace/queue';
+import { randomUUID } from 'node:crypto';
 import { CaptureError, CaptureInbox, ErrorBehaviour } from '../capture/capture-inbox';
 import { CaptureSubmissionService } from '../capture/capture-submission.service';
 import { IngestMasterData } from '../capture/ingest-master-data';
@@ -21,16 +21,6 @@ export interface CaptureAccepted {
 }
 
 type Json = Record<string, unknown>;
-
-/**
- * An event without an eventID gets one derived from its canonical form and its sender, so a
- * re-sent document maps to the same ids and is recognised as a duplicate.
- */
-function derivedEventId(canonical: string, org: string): string {
-  const h = createHash('sha256').update(org).update('\n').update(canonical).digest('hex');
-  // RFC 9562 version 8 (custom) UUID layout.
-  return `urn:uuid:${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-${((parseInt(h[16], 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
-}
 
 /**
  * POST /epcis/capture: validate the document (class-validator DTOs of @trace/epcis), turn
@@ -87,7 +77,9 @@ export class EpcisCaptureService {
       try {
         // The ledger stores what JCS can keep exactly; refuse the rest here, not in a batch.
         const canonical = canonicalize(events[index]);
-        ids.push(typeof given === 'string' ? given : derivedEventId(canonical, principal.org));
+        // Without an eventID: derived from the sender and the canonical event, so a re-sent
+        // document maps to the same ids and is recognised as a duplicate.
+        ids.push(typeof given === 'string' ? given : derivedEventId(principal.org, canonical));
       } catch (err) {
         if (!(err instanceof CanonicalJsonError)) throw err;
         ids.push(typeof given === 'string' ? given : `#${index}`);

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Principal } from '@trace/auth';
-import { firstExcursion } from '@trace/domain';
+import { firstExcursion, WAREHOUSE_SHELF_STATES } from '@trace/domain';
 import { ProblemException } from '@trace/http';
 import { parseScan } from '@trace/identifiers';
 import { loadUnitsInContainers, UnitRow } from '@trace/ledger-store';
@@ -19,9 +19,6 @@ export interface SensorReadingsResult {
   exception?: ExceptionView;
   ledgerPending?: boolean;
 }
-
-/** States in which the warehouse physically keeps a pack (and so answers for its storage). */
-const KEPT = ['BONDED_PENDING', 'BONDED_STOCK', 'RESERVED', 'QUARANTINED', 'RETURNED'];
 
 /**
  * POST /v1/sensor-readings: temperatures for a store or a pallet. A reading outside a
@@ -46,7 +43,7 @@ export class ColdChainService {
       location = await this.warehouse.ownLocation(dto.locationCode, principal);
       units = await this.db.query(
         `SELECT gtin, serial, state FROM units WHERE location_code = $1 AND state = ANY($2::text[])`,
-        [location.code, KEPT],
+        [location.code, WAREHOUSE_SHELF_STATES],
       );
     } else {
       const scan = parseScan(dto.parent as string);
@@ -57,7 +54,7 @@ export class ColdChainService {
         );
       }
       units = (await loadUnitsInContainers(this.db, [scan.sscc])).filter(
-        (u) => KEPT.includes(u.state) && u.custodianOrg === principal.org,
+        (u) => WAREHOUSE_SHELF_STATES.includes(u.state) && u.custodianOrg === principal.org,
       );
     }
     const products: { gtin: string; storage_min_c: string | null; storage_max_c: string | null }[] =

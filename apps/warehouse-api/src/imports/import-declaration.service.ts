@@ -19,7 +19,7 @@ import {
 } from '@trace/queue';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
-import { readApproval } from '../ledger/approval-reader';
+import { readApproval } from '@trace/database';
 import type { CreateImportDto } from './imports.dto';
 
 export type DeclarationStatus = 'DECLARED' | 'ARRIVED' | 'RELEASED';

@@ -5,7 +5,7 @@ import { checkApprovalCovers } from '@trace/domain';
 import { ProblemException } from '@trace/http';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { readApproval } from '../ledger/approval-reader';
+import { readApproval } from '@trace/database';
 import { WarehouseLedger } from '../ledger/warehouse-ledger';
 import type { CreateShipmentDto } from './shipments.dto';
 

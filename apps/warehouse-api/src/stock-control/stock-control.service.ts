@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { hasOversight, Principal } from '@trace/auth';
-import { checkDestructionWitnesses, PackRef } from '@trace/domain';
+import { checkDestructionWitnesses, PackRef, WAREHOUSE_SHELF_STATES } from '@trace/domain';
 import { ProblemException } from '@trace/http';
 import { parseScan } from '@trace/identifiers';
 import type { LedgerVerdict } from '@trace/queue';
@@ -23,9 +23,6 @@ export interface PerPackResult {
   refused: { gtin: string; serial: string; code: string; detail: string }[];
   ledgerPending?: boolean;
 }
-
-/** States in which the warehouse physically keeps a pack: what a count expects to find. */
-const ON_SHELF = ['BONDED_PENDING', 'BONDED_STOCK', 'RESERVED', 'QUARANTINED', 'RETURNED'];
 
 const unique = (packs: ScannedPack[]) => [
   ...new Map(packs.map((p) => [`${p.gtin}/${p.serial}`, p])).values(),
@@ -143,7 +140,7 @@ export class StockControlService {
     const counted = unique(resolved.packs);
     const expected: { gtin: string; serial: string; lot: string }[] = await this.db.query(
       `SELECT gtin, serial, lot FROM units WHERE location_code = $1 AND custodian_org = $2 AND state = ANY($3::text[])`,
-      [location.code, principal.org, ON_SHELF],
+      [location.code, principal.org, WAREHOUSE_SHELF_STATES],
     );
     const key = (p: PackRef) => `${p.gtin}/${p.serial}`;
     const countedKeys = new Set(counted.map(key));
