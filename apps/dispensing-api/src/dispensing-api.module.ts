@@ -11,6 +11,8 @@ import { PrescriptionService } from './prescriptions/prescription.service';
 import { PrescriptionsController } from './prescriptions/prescriptions.controller';
 import { HospitalReceiptService } from './receipts/hospital-receipt.service';
 import { HospitalReceiptsController } from './receipts/hospital-receipts.controller';
+import { ReturnService } from './returns/return.service';
+import { ReturnsController } from './returns/returns.controller';
 import { VerificationController } from './verification/verification.controller';
 import { VerificationService } from './verification/verification.service';
 
@@ -23,6 +25,7 @@ import { VerificationService } from './verification/verification.service';
     VerificationController,
     AdverseEventsController,
     HospitalReceiptsController,
+    ReturnsController,
     ExceptionsController,
   ],
   providers: [
@@ -32,6 +35,7 @@ import { VerificationService } from './verification/verification.service';
     VerificationService,
     AdverseEventService,
     HospitalReceiptService,
+    ReturnService,
     CustodyExceptionsService,
   ],
 })

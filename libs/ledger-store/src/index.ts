@@ -15,4 +15,5 @@ export * from './domain-unit-event-evaluator';
 export * from './projection-batch';
 export * from './projection-rebuild';
 export * from './pack-scan-resolver';
+export * from './ledger-verdicts';
 export * from './unit-action-event';

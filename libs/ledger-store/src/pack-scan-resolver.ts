@@ -1,4 +1,5 @@
-import type { PackRef } from '@trace/domain';
+import { ERROR_CODES, isErrorCode, PackRef } from '@trace/domain';
+import { ProblemException } from '@trace/http';
 import { parseScan } from '@trace/identifiers';
 import { rowsOf, SqlExecutor } from './sql-executor';
 import { loadUnitsInContainers } from './unit-projection-store';
@@ -71,4 +72,32 @@ export async function resolvePackScans(db: SqlExecutor, scans: string[]): Promis
     }
   }
   return out;
+}
+
+/**
+ * For all-or-nothing actions (a shipment, a count, a return slip): every scan must name packs,
+ * each pack once; otherwise the whole request is refused with the first problem's code.
+ */
+export async function resolveEveryPackOnce(
+  db: SqlExecutor,
+  scans: string[],
+): Promise<ScannedPack[]> {
+  const resolved = await resolvePackScans(db, scans);
+  const bad = resolved.rejected[0];
+  if (bad) {
+    const code = isErrorCode(bad.code) ? bad.code : 'BARCODE_INVALID';
+    throw new ProblemException(
+      code,
+      `scans[${bad.index}]: ${bad.detail}`,
+      { errors: resolved.rejected },
+      ERROR_CODES[code],
+    );
+  }
+  const seen = new Set<string>();
+  for (const p of resolved.packs) {
+    const key = `${p.gtin}/${p.serial}`;
+    if (seen.has(key)) throw new ProblemException('DUPLICATE_CODE_USE', `${key} is named twice`);
+    seen.add(key);
+  }
+  return resolved.packs;
 }

@@ -1,2 +1,3 @@
+export * from './clock';
 export * from './bootstrap';
 export * from './platform.module';

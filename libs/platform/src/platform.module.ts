@@ -5,6 +5,7 @@ import { DatabaseModule } from '@trace/database';
 import { HttpPlatformModule } from '@trace/http';
 import { ObservabilityModule } from '@trace/observability';
 import { QueueModule } from '@trace/queue';
+import { Clock } from './clock';
 
 /** What every service has: config, database, queue, logs/health/metrics, auth, HTTP rules. */
 @Module({})
@@ -13,7 +14,8 @@ export class PlatformModule {
     const observability = ObservabilityModule.forService(service);
     return {
       module: PlatformModule,
-      exports: [observability],
+      providers: [Clock],
+      exports: [observability, Clock],
       imports: [
         TraceConfigModule,
         DatabaseModule,

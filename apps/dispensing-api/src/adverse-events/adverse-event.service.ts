@@ -7,6 +7,7 @@ import { normaliseGtin, parseScan } from '@trace/identifiers';
 import { LedgerQueueClient, LedgerTimeoutError } from '@trace/queue';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { Clock } from '@trace/platform';
 import type { ReportAdverseEventDto } from './adverse-events.dto';
 
 const LEDGER_WAIT_MS = 10_000;
@@ -22,6 +23,7 @@ export class AdverseEventService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly ledger: LedgerQueueClient,
+    private readonly clock: Clock,
   ) {}
 
   async report(dto: ReportAdverseEventDto, principal: Principal) {
@@ -62,7 +64,7 @@ export class AdverseEventService {
     let ledgerIndex: number | null = null;
     if (serial) {
       const eventId = `urn:uuid:${reportId}`;
-      const eventTime = new Date().toISOString();
+      const eventTime = this.clock.now().toISOString();
       try {
         const [verdict] = await this.ledger.submitAndWait(
           [

@@ -13,6 +13,7 @@ import {
 } from '@trace/queue';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { Clock } from '@trace/platform';
 import { PrescriptionService } from '../prescriptions/prescription.service';
 
 /** How long the counter waits for the ledger before answering 503 (and a retry hint). */
@@ -31,6 +32,7 @@ export class DispenseService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly prescriptions: PrescriptionService,
     private readonly ledger: LedgerQueueClient,
+    private readonly clock: Clock,
   ) {}
 
   /**
@@ -69,7 +71,7 @@ export class DispenseService {
     principal: Principal,
     refs: LedgerEventInput['refs'],
     context: Record<string, unknown>,
-    eventTime?: string,
+    eventTime = this.clock.now().toISOString(),
   ): LedgerEventInput {
     return unitActionEvent(action, [unit], principal, {
       eventId,
@@ -131,8 +133,8 @@ export class DispenseService {
     const dispenseId = randomUUID();
     try {
       await this.db.query(
-        `INSERT INTO dispenses (dispense_id, prescription_id, gtin, serial, event_id, ledger_index, dispensed_by)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+        `INSERT INTO dispenses (dispense_id, prescription_id, gtin, serial, event_id, ledger_index, dispensed_by, dispensed_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
         [
           dispenseId,
           prescriptionId,
@@ -141,6 +143,7 @@ export class DispenseService {
           eventId,
           verdict.ledgerIndex,
           principal.sub,
+          event.eventTime,
         ],
       );
     } catch (err) {
@@ -188,8 +191,8 @@ export class DispenseService {
     );
     const verdict = await this.committed(event);
     await this.db.query(
-      `UPDATE dispenses SET undone_at = now(), undone_by = $2 WHERE dispense_id = $1`,
-      [dispenseId, principal.sub],
+      `UPDATE dispenses SET undone_at = $3, undone_by = $2 WHERE dispense_id = $1`,
+      [dispenseId, principal.sub, event.eventTime],
     );
     return { dispenseId, undone: true, ledgerIndex: verdict.ledgerIndex };
   }
@@ -212,7 +215,7 @@ export class DispenseService {
       principal,
       {},
       { patientRef: dto.patientRef, administeredBy: dto.administeredBy },
-      dto.time ?? new Date().toISOString(),
+      dto.time,
     );
     const verdict = await this.committed(event);
     return { ledgerIndex: verdict.ledgerIndex, unit: { gtin: scan.gtin, serial: scan.serial } };

@@ -7,6 +7,7 @@ import { ProblemException } from '@trace/http';
 import { normaliseGtin } from '@trace/identifiers';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { Clock } from '@trace/platform';
 import type { CreatePrescriptionDto } from './prescriptions.dto';
 
 export interface PrescriptionRow {
@@ -28,10 +29,14 @@ export interface PrescriptionRow {
  */
 @Injectable()
 export class PrescriptionService {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly clock: Clock,
+  ) {}
 
   async create(dto: CreatePrescriptionDto, principal: Principal) {
     const gtin = normaliseGtin(dto.gtin) as string;
+    const now = this.clock.now().toISOString();
     return this.db.transaction(async (tx) => {
       const patient = await tx.query(
         `SELECT 1 FROM patients WHERE patient_ref = $1 AND hospital_org = $2 AND erased_at IS NULL`,
@@ -69,13 +74,13 @@ export class PrescriptionService {
           patientRef: dto.patientRef,
           indication: dto.indication,
           quantity: dto.quantity,
-          at: new Date().toISOString(),
+          at: now,
         }) ??
         (dto.takeOut
           ? (checkTakeOut({ route: product[0].route, days: dto.takeOut.days }) ??
             checkTakeOutCycle(
               previous.map((p) => ({ at: p.at, days: Number(p.days) })),
-              new Date().toISOString(),
+              now,
               dto.takeOut.overrideReason ? { reason: dto.takeOut.overrideReason } : undefined,
             ))
           : null);

@@ -5,6 +5,7 @@ import { verifyPack, VerificationCheck } from '@trace/domain';
 import { parseScan } from '@trace/identifiers';
 import { loadUnits, unitKey } from '@trace/ledger-store';
 import { DataSource } from 'typeorm';
+import { Clock } from '@trace/platform';
 
 export interface VerificationAnswer {
   status: string;
@@ -22,7 +23,10 @@ export interface VerificationAnswer {
  */
 @Injectable()
 export class VerificationService {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly clock: Clock,
+  ) {}
 
   async verify(code: string, principal: Principal): Promise<VerificationAnswer> {
     const scan = parseScan(code);
@@ -68,7 +72,7 @@ export class VerificationService {
       unit,
       { lot: scan.lot, expiry: scan.expiry },
       principal.org,
-      new Date(),
+      this.clock.now(),
     );
     const ours = unit.custodianOrg === principal.org || unit.destinationOrg === principal.org;
     return {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { assertActsFor, Principal } from '@trace/auth';
-import { ERROR_CODES, isErrorCode, PackRef, UnitAction } from '@trace/domain';
+import type { PackRef, UnitAction } from '@trace/domain';
 import { ProblemException } from '@trace/http';
 import { resolvePackScans, ResolvedScans, ScannedPack, unitActionEvent } from '@trace/ledger-store';
 import {
@@ -48,31 +48,6 @@ export class WarehouseLedger {
     return resolvePackScans(this.db, scans);
   }
 
-  /**
-   * For all-or-nothing actions: every scan must name packs, each pack once; otherwise the
-   * whole request is refused with the first problem's code.
-   */
-  async resolveAllOrNothing(scans: string[]): Promise<ScannedPack[]> {
-    const resolved = await this.resolveScans(scans);
-    const bad = resolved.rejected[0];
-    if (bad) {
-      const code = isErrorCode(bad.code) ? bad.code : 'BARCODE_INVALID';
-      throw new ProblemException(
-        code,
-        `scans[${bad.index}]: ${bad.detail}`,
-        { errors: resolved.rejected },
-        ERROR_CODES[code],
-      );
-    }
-    const seen = new Set<string>();
-    for (const p of resolved.packs) {
-      const key = `${p.gtin}/${p.serial}`;
-      if (seen.has(key)) throw new ProblemException('DUPLICATE_CODE_USE', `${key} is named twice`);
-      seen.add(key);
-    }
-    return resolved.packs;
-  }
-
   /** The caller's own location (422 when unknown, 403 when another organisation's). */
   async ownLocation(code: string, principal: Principal): Promise<WarehouseLocation> {
     const rows: { code: string; organisation_code: string; sgln: string | null }[] =
@@ -113,21 +88,5 @@ export class WarehouseLedger {
       if (err instanceof LedgerTimeoutError) return { verdicts: [], pending: true };
       throw err;
     }
-  }
-
-  /**
-   * For all-or-nothing actions: the first refusal as the answer (its code's status), the
-   * refused attempt being on record as an alert entry.
-   */
-  static throwIfRefused(verdicts: LedgerVerdict[]): void {
-    const refused = verdicts.find((v) => !v.accepted);
-    if (!refused || refused.accepted) return;
-    const code = isErrorCode(refused.code) ? refused.code : 'INVALID_STATE_TRANSITION';
-    throw new ProblemException(
-      code,
-      refused.detail,
-      { alertIndex: refused.alertIndex },
-      ERROR_CODES[code],
-    );
   }
 }

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { Principal } from '@trace/auth';
 import { checkApprovalCovers } from '@trace/domain';
 import { ProblemException } from '@trace/http';
+import { resolveEveryPackOnce, throwIfRefused } from '@trace/ledger-store';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { readApproval } from '@trace/database';
@@ -46,7 +47,7 @@ export class ShipmentService {
         `${dto.destinationCode} is not a hospital: licensed goods go to designated hospitals`,
       );
     }
-    const packs = await this.warehouse.resolveAllOrNothing(dto.scans);
+    const packs = await resolveEveryPackOnce(this.db, dto.scans);
     // Another organisation's stock is not the caller's to ship (403 before the ledger's
     // WRONG_CUSTODIAN, which would record the attempt against that organisation's packs).
     const foreign: { gtin: string; serial: string }[] = await this.db.query(
@@ -96,7 +97,7 @@ export class ShipmentService {
       },
     );
     const { verdicts, pending } = await this.warehouse.submit([event]);
-    WarehouseLedger.throwIfRefused(verdicts);
+    throwIfRefused(verdicts);
     const verdict = verdicts[0];
     return {
       shipmentId,

@@ -4,6 +4,7 @@ import { hasOversight, Principal } from '@trace/auth';
 import { checkDestructionWitnesses, PackRef, WAREHOUSE_SHELF_STATES } from '@trace/domain';
 import { ProblemException } from '@trace/http';
 import { parseScan } from '@trace/identifiers';
+import { resolveEveryPackOnce, throwIfRefused } from '@trace/ledger-store';
 import type { LedgerVerdict } from '@trace/queue';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
@@ -93,7 +94,7 @@ export class StockControlService {
       supervisor: dto.supervisor,
     });
     if (witnesses) throw new ProblemException(witnesses.code, witnesses.detail);
-    const packs = await this.warehouse.resolveAllOrNothing(dto.scans);
+    const packs = await resolveEveryPackOnce(this.db, dto.scans);
     return this.oneEvent('DESTROY', packs, principal, {
       reason: dto.reason,
       executor: dto.executor,
@@ -102,7 +103,7 @@ export class StockControlService {
   }
 
   async reExport(dto: CreateReExportDto, principal: Principal) {
-    const packs = await this.warehouse.resolveAllOrNothing(dto.scans);
+    const packs = await resolveEveryPackOnce(this.db, dto.scans);
     return this.oneEvent('RE_EXPORT', packs, principal, dto.reason ? { reason: dto.reason } : {});
   }
 
@@ -255,7 +256,7 @@ export class StockControlService {
     const gcp = await this.warehouse.gcpLengths(packs.map((p) => p.gtin));
     const event = this.warehouse.event(action, packs.map(pack), principal, { gcp, context, refs });
     const { verdicts, pending } = await this.warehouse.submit([event]);
-    WarehouseLedger.throwIfRefused(verdicts);
+    throwIfRefused(verdicts);
     const verdict = verdicts[0];
     return {
       units: packs.length,
