@@ -43,6 +43,8 @@ export interface LedgerConfig {
   secretsFile: string;
   batchMaxEvents: number;
   batchMaxWaitMs: number;
+  /** Largest bulk batch while interactive events (dispenses) are about. */
+  batchMaxEventsWhileInteractive: number;
   workerConcurrency: number;
   pipelineDepth: number;
   checkpointIntervalMs: number;
@@ -116,6 +118,7 @@ export function loadAppConfig(env: Record<string, unknown> = process.env): AppCo
       secretsFile: v.SECRETS_FILE,
       batchMaxEvents: v.LEDGER_BATCH_MAX_EVENTS,
       batchMaxWaitMs: v.LEDGER_BATCH_MAX_WAIT_MS,
+      batchMaxEventsWhileInteractive: v.LEDGER_BATCH_MAX_EVENTS_WHILE_INTERACTIVE,
       workerConcurrency: v.LEDGER_WORKER_CONCURRENCY,
       pipelineDepth: v.LEDGER_PIPELINE_DEPTH,
       checkpointIntervalMs: v.LEDGER_CHECKPOINT_INTERVAL_MS,

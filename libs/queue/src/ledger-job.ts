@@ -58,6 +58,8 @@ export type LedgerVerdict =
 
 export interface LedgerJobData {
   events: LedgerEventInput[];
+  /** Someone waits for the verdict (a dispense at the counter): written ahead of bulk work. */
+  interactive?: boolean;
 }
 
 export type LedgerJobResult = LedgerVerdict[];

@@ -35,6 +35,14 @@ export function jobChunks(events: LedgerEventInput[]): LedgerEventInput[][] {
   return chunks;
 }
 
+export interface SubmitOptions {
+  /**
+   * A person waits for the verdict at a counter: the sequencer writes these events in a batch
+   * of their own, ahead of bulk work. For single events a user is waiting on, not for bulk.
+   */
+  interactive?: boolean;
+}
+
 /**
  * How producers hand events to the sequencer: many events per job, many jobs per Redis round
  * trip, and — for callers that must answer with the verdict (dispensing) — a bounded wait.
@@ -52,20 +60,32 @@ export class LedgerQueueClient implements OnApplicationShutdown {
    * lives; `jobKey` overrides it (the recovery sweep's redeliveries need fresh ids). The
    * sequencer's unique event id covers the rest.
    */
-  async submit(events: LedgerEventInput[], jobKey?: string): Promise<Job<LedgerJobData>[]> {
+  async submit(
+    events: LedgerEventInput[],
+    jobKey?: string,
+    opts: SubmitOptions = {},
+  ): Promise<Job<LedgerJobData>[]> {
     if (events.length === 0) return [];
     const jobs = [];
     for (const chunk of jobChunks(events)) {
       const key = `${jobKey ?? ''}${chunk[0].eventId}#${chunk.length}`;
-      jobs.push({ name: chunk[0].action, data: { events: chunk }, opts: { jobId: jobIdFor(key) } });
+      jobs.push({
+        name: chunk[0].action,
+        data: { events: chunk, ...(opts.interactive ? { interactive: true } : {}) },
+        opts: { jobId: jobIdFor(key) },
+      });
     }
     return this.queue.addBulk(jobs);
   }
 
   /** Enqueues and waits for the sequencer's verdicts (committed), or throws LedgerTimeoutError. */
-  async submitAndWait(events: LedgerEventInput[], timeoutMs: number): Promise<LedgerJobResult> {
+  async submitAndWait(
+    events: LedgerEventInput[],
+    timeoutMs: number,
+    opts: SubmitOptions = {},
+  ): Promise<LedgerJobResult> {
     const queueEvents = await this.queueEvents();
-    const jobs = await this.submit(events);
+    const jobs = await this.submit(events, undefined, opts);
     try {
       const results = await Promise.all(
         jobs.map(

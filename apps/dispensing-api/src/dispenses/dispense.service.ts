@@ -43,7 +43,7 @@ export class DispenseService {
   private async committed(event: LedgerEventInput): Promise<{ ledgerIndex: number }> {
     let verdict;
     try {
-      [verdict] = await this.ledger.submitAndWait([event], LEDGER_WAIT_MS);
+      [verdict] = await this.ledger.submitAndWait([event], LEDGER_WAIT_MS, { interactive: true });
     } catch (err) {
       if (!(err instanceof LedgerTimeoutError)) throw err;
       throw new ProblemException(

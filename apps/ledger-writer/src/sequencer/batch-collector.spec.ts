@@ -3,7 +3,7 @@ import { BatchCollector } from './batch-collector';
 describe('BatchCollector', () => {
   it('batches concurrent callers and gives each its own results in order', async () => {
     const batches: number[][] = [];
-    const c = new BatchCollector<number, number>(10, 5, async (items) => {
+    const c = new BatchCollector<number, number>({ maxItems: 10, maxWaitMs: 5 }, async (items) => {
       batches.push(items);
       return items.map((i) => i * 10);
     });
@@ -17,14 +17,17 @@ describe('BatchCollector', () => {
     let running = 0;
     let maxRunning = 0;
     const batches: number[][] = [];
-    const c = new BatchCollector<number, number>(3, 1000, async (items) => {
-      running++;
-      maxRunning = Math.max(maxRunning, running);
-      await new Promise((r) => setTimeout(r, 5));
-      batches.push(items);
-      running--;
-      return items;
-    });
+    const c = new BatchCollector<number, number>(
+      { maxItems: 3, maxWaitMs: 1000 },
+      async (items) => {
+        running++;
+        maxRunning = Math.max(maxRunning, running);
+        await new Promise((r) => setTimeout(r, 5));
+        batches.push(items);
+        running--;
+        return items;
+      },
+    );
     const started = Date.now();
     await Promise.all([c.add([1, 2]), c.add([3, 4]), c.add([5]), c.add([6, 7, 8, 9])]);
     expect(Date.now() - started).toBeLessThan(900); // did not wait for the 1 s timer
@@ -35,7 +38,7 @@ describe('BatchCollector', () => {
 
   it('rejects every caller of a failed flush and keeps working afterwards', async () => {
     let fail = true;
-    const c = new BatchCollector<number, number>(10, 1, async (items) => {
+    const c = new BatchCollector<number, number>({ maxItems: 10, maxWaitMs: 1 }, async (items) => {
       if (fail) throw new Error('database down');
       return items;
     });
@@ -50,8 +53,7 @@ describe('BatchCollector', () => {
     let maxRunning = 0;
     const started: number[][] = [];
     const c = new BatchCollector<number, number>(
-      2,
-      1000,
+      { maxItems: 2, maxWaitMs: 1000, maxFlushes: 2 },
       async (items) => {
         started.push(items);
         running++;
@@ -60,7 +62,6 @@ describe('BatchCollector', () => {
         running--;
         return items.map((i) => -i);
       },
-      2,
     );
     const results = await Promise.all([c.add([1, 2]), c.add([3, 4]), c.add([5, 6]), c.add([7, 8])]);
     expect(results).toEqual([
@@ -77,5 +78,64 @@ describe('BatchCollector', () => {
       [7, 8],
     ]);
     await c.drain();
+  });
+
+  /** A flush that takes `ms` and records what it was given. */
+  function slowFlush(ms: number, batches: number[][]) {
+    return async (items: number[]) => {
+      batches.push(items);
+      await new Promise((r) => setTimeout(r, ms));
+      return items.map((i) => i * 10);
+    };
+  }
+
+  it('splits a divisible caller across batches and answers it once, in order', async () => {
+    const batches: number[][] = [];
+    const c = new BatchCollector<number, number>(
+      { maxItems: 3, maxWaitMs: 1000 },
+      slowFlush(1, batches),
+    );
+    const [a, b] = await Promise.all([
+      c.add([1, 2, 3, 4, 5, 6, 7], { divisible: true }),
+      c.add([8, 9]),
+    ]);
+    expect(a).toEqual([10, 20, 30, 40, 50, 60, 70]);
+    expect(b).toEqual([80, 90]);
+    expect(batches).toEqual([
+      [1, 2, 3],
+      [4, 5, 6],
+      [7, 8, 9],
+    ]);
+  });
+
+  it('flushes an urgent caller at once, in a slot of its own, ahead of waiting bulk work', async () => {
+    const batches: number[][] = [];
+    let now = 0;
+    const c = new BatchCollector<number, number>(
+      { maxItems: 100, maxWaitMs: 30, maxFlushes: 1, maxItemsWhileUrgent: 2, urgentWindowMs: 50 },
+      slowFlush(5, batches),
+      () => now,
+    );
+    const bulk = c.add([1, 2, 3, 4, 5], { divisible: true }); // waits for more, up to 30 ms
+    await expect(c.add([99], { urgent: true })).resolves.toEqual([990]);
+    expect(batches).toEqual([[99]]);
+    // Urgent callers about: bulk batches are capped at 2.
+    await expect(bulk).resolves.toEqual([10, 20, 30, 40, 50]);
+    expect(batches).toEqual([[99], [1, 2], [3, 4], [5]]);
+    now = 1000; // the counters went quiet: full batches again
+    await c.add([6, 7, 8], { divisible: true });
+    expect(batches[batches.length - 1]).toEqual([6, 7, 8]);
+  });
+
+  it('answers a split caller with the failure of any of its batches, once', async () => {
+    let calls = 0;
+    const c = new BatchCollector<number, number>({ maxItems: 2, maxWaitMs: 1 }, async (items) => {
+      if (++calls === 2) throw new Error('write failed');
+      return items;
+    });
+    await expect(c.add([1, 2, 3, 4, 5], { divisible: true })).rejects.toThrow('write failed');
+    await c.drain();
+    expect(calls).toBe(2); // the rest of the failed caller is not written: its retry resends it
+    await expect(c.add([6])).resolves.toEqual([6]);
   });
 });

@@ -1,89 +1,212 @@
-interface Waiting<T, R> {
+export interface CollectOptions {
+  /** A person waits for the answer (a dispense at the counter): flushed at once, ahead of bulk. */
+  urgent?: boolean;
+  /** The caller's items may go to the ledger in more than one batch (no atomic group). */
+  divisible?: boolean;
+}
+
+export interface BatchCollectorLimits {
+  /** Largest bulk batch. */
+  maxItems: number;
+  /** How long the first waiting bulk item waits for others. */
+  maxWaitMs: number;
+  /** Bulk flushes at once (the sequencer pipelines them); urgent flushes get one more slot. */
+  maxFlushes?: number;
+  /**
+   * Largest bulk batch while urgent callers have been seen within `urgentWindowMs`: what an
+   * urgent item can find in flight ahead of it is at most this much work per slot.
+   */
+  maxItemsWhileUrgent?: number;
+  urgentWindowMs?: number;
+}
+
+interface Caller<T, R> {
   items: T[];
+  divisible: boolean;
+  /** Items handed to flushes so far. */
+  handedOut: number;
+  /** Pieces handed out and not yet answered. */
+  outstanding: number;
+  results: R[];
+  failed: boolean;
   resolve: (results: R[]) => void;
   reject: (err: unknown) => void;
 }
 
+interface Piece<T, R> {
+  caller: Caller<T, R>;
+  start: number;
+  count: number;
+}
+
 /**
- * Gathers items from many concurrent jobs into batches of at most `maxItems`, or whatever
- * arrived within `maxWaitMs` of the first, and runs up to `maxFlushes` flushes at a time
- * (started in order; the sequencer pipelines them). Each caller gets the results for its own
- * items, in order, once the flush that contained them has committed.
+ * Gathers items from many concurrent jobs into batches, and runs up to `maxFlushes` flushes
+ * at a time (started in order; the sequencer pipelines them). Each caller gets the results
+ * for its own items, in order, once every flush that contained them has committed.
+ *
+ * Bulk items wait up to `maxWaitMs` for others, into batches of at most `maxItems`; a caller
+ * is split across batches only when divisible. Urgent items skip the wait and the bulk queue:
+ * they are flushed at once in a batch of their own, in a slot of their own. What still delays
+ * them is the bulk work already in flight, so while urgent callers are about, bulk batches are
+ * capped at `maxItemsWhileUrgent`.
  */
 export class BatchCollector<T, R> {
-  private waiting: Waiting<T, R>[] = [];
-  private waitingItems = 0;
+  private readonly bulk: Caller<T, R>[] = [];
+  private bulkItems = 0;
+  private readonly urgent: Caller<T, R>[] = [];
   private timer: NodeJS.Timeout | null = null;
-  private readonly flushing = new Set<Promise<void>>();
+  private readonly bulkFlushing = new Set<Promise<void>>();
+  private urgentFlushing: Promise<void> | null = null;
+  private lastUrgentAt = -Infinity;
+  private readonly limits: Required<BatchCollectorLimits>;
 
   constructor(
-    private readonly maxItems: number,
-    private readonly maxWaitMs: number,
+    limits: BatchCollectorLimits,
     private readonly flush: (items: T[]) => Promise<R[]>,
-    private readonly maxFlushes = 1,
-  ) {}
+    private readonly now: () => number = () => performance.now(),
+  ) {
+    this.limits = {
+      maxFlushes: 1,
+      maxItemsWhileUrgent: limits.maxItems,
+      urgentWindowMs: 10_000,
+      ...limits,
+    };
+  }
 
-  add(items: T[]): Promise<R[]> {
+  add(items: T[], opts: CollectOptions = {}): Promise<R[]> {
     if (items.length === 0) return Promise.resolve([]);
     return new Promise<R[]>((resolve, reject) => {
-      this.waiting.push({ items, resolve, reject });
-      this.waitingItems += items.length;
-      this.schedule();
+      const caller: Caller<T, R> = {
+        items,
+        divisible: opts.divisible === true,
+        handedOut: 0,
+        outstanding: 0,
+        results: new Array<R>(items.length),
+        failed: false,
+        resolve,
+        reject,
+      };
+      if (opts.urgent) {
+        this.lastUrgentAt = this.now();
+        this.urgent.push(caller);
+        this.startUrgentFlush();
+      } else {
+        this.bulk.push(caller);
+        this.bulkItems += items.length;
+        this.scheduleBulk();
+      }
     });
   }
 
   /** Resolves when nothing is waiting or being flushed (for a clean shutdown). */
   async drain(): Promise<void> {
-    while (this.flushing.size > 0 || this.waiting.length > 0) {
-      if (this.flushing.size < this.maxFlushes) this.startFlush();
-      await Promise.race(this.flushing);
+    for (;;) {
+      this.startUrgentFlush();
+      if (this.bulkFlushing.size < this.limits.maxFlushes) this.startBulkFlush();
+      const running = [...this.bulkFlushing];
+      if (this.urgentFlushing) running.push(this.urgentFlushing);
+      if (running.length === 0) {
+        // Whatever is still queued belongs to callers already answered with a failure.
+        if (this.bulk.length === 0 && this.urgent.length === 0) return;
+        continue;
+      }
+      await Promise.race(running);
     }
   }
 
-  private schedule() {
-    if (this.flushing.size >= this.maxFlushes) return; // a running flush reschedules when it ends
-    if (this.waitingItems >= this.maxItems) {
-      this.startFlush();
+  private get bulkCap(): number {
+    const urgentAbout = this.now() - this.lastUrgentAt < this.limits.urgentWindowMs;
+    return urgentAbout ? this.limits.maxItemsWhileUrgent : this.limits.maxItems;
+  }
+
+  private startUrgentFlush() {
+    if (this.urgentFlushing || this.urgent.length === 0) return;
+    const callers = this.urgent.splice(0, this.urgent.length);
+    const pieces = callers.map((caller) => this.take(caller, caller.items.length));
+    const flushing = this.run(pieces).finally(() => {
+      this.urgentFlushing = null;
+      this.startUrgentFlush();
+    });
+    this.urgentFlushing = flushing;
+  }
+
+  private scheduleBulk() {
+    if (this.bulkFlushing.size >= this.limits.maxFlushes) return; // a flush reschedules on end
+    if (this.bulkItems >= this.bulkCap) {
+      this.startBulkFlush();
     } else if (!this.timer) {
-      this.timer = setTimeout(() => this.startFlush(), this.maxWaitMs);
+      this.timer = setTimeout(() => this.startBulkFlush(), this.limits.maxWaitMs);
     }
   }
 
-  private startFlush() {
+  private startBulkFlush() {
     if (this.timer) {
       clearTimeout(this.timer);
       this.timer = null;
     }
-    if (this.flushing.size >= this.maxFlushes || this.waiting.length === 0) return;
-    // Whole callers only: a job's events are never split across two transactions.
-    const taken: Waiting<T, R>[] = [];
+    if (this.bulkFlushing.size >= this.limits.maxFlushes || this.bulk.length === 0) return;
+    const cap = this.bulkCap;
+    const pieces: Piece<T, R>[] = [];
     let count = 0;
-    while (this.waiting.length > 0) {
-      const next = this.waiting[0];
-      if (taken.length > 0 && count + next.items.length > this.maxItems) break;
-      taken.push(this.waiting.shift() as Waiting<T, R>);
-      count += next.items.length;
+    while (this.bulk.length > 0 && count < cap) {
+      const caller = this.bulk[0];
+      const left = caller.items.length - caller.handedOut;
+      if (caller.failed) {
+        // An earlier piece failed and the caller was answered: its retry resends the rest.
+        this.bulk.shift();
+        this.bulkItems -= left;
+        continue;
+      }
+      // An indivisible caller goes whole: alone if it is larger than the batch.
+      if (!caller.divisible && pieces.length > 0 && count + left > cap) break;
+      const n = caller.divisible ? Math.min(left, cap - count) : left;
+      pieces.push(this.take(caller, n));
+      count += n;
+      if (caller.handedOut === caller.items.length) this.bulk.shift();
     }
-    this.waitingItems -= count;
-    const flushing: Promise<void> = this.run(taken).finally(() => {
-      this.flushing.delete(flushing);
-      if (this.waiting.length > 0) this.schedule();
+    this.bulkItems -= count;
+    if (pieces.length === 0) return;
+    const flushing: Promise<void> = this.run(pieces).finally(() => {
+      this.bulkFlushing.delete(flushing);
+      if (this.bulk.length > 0) this.scheduleBulk();
     });
-    this.flushing.add(flushing);
+    this.bulkFlushing.add(flushing);
     // A full batch may be waiting already: start it too if there is room.
-    if (this.waitingItems >= this.maxItems) this.schedule();
+    if (this.bulkItems >= this.bulkCap) this.scheduleBulk();
   }
 
-  private async run(taken: Waiting<T, R>[]) {
+  private take(caller: Caller<T, R>, count: number): Piece<T, R> {
+    const piece = { caller, start: caller.handedOut, count };
+    caller.handedOut += count;
+    caller.outstanding++;
+    return piece;
+  }
+
+  private async run(pieces: Piece<T, R>[]) {
+    let results: R[];
     try {
-      const results = await this.flush(taken.flatMap((w) => w.items));
-      let offset = 0;
-      for (const w of taken) {
-        w.resolve(results.slice(offset, offset + w.items.length));
-        offset += w.items.length;
-      }
+      results = await this.flush(
+        pieces.flatMap((p) => p.caller.items.slice(p.start, p.start + p.count)),
+      );
     } catch (err) {
-      for (const w of taken) w.reject(err);
+      for (const { caller } of pieces) {
+        caller.outstanding--;
+        if (!caller.failed) {
+          // Pieces already committed stay committed; the job's retry finds them by event id.
+          caller.failed = true;
+          caller.reject(err);
+        }
+      }
+      return;
+    }
+    let offset = 0;
+    for (const { caller, start, count } of pieces) {
+      for (let i = 0; i < count; i++) caller.results[start + i] = results[offset + i];
+      offset += count;
+      caller.outstanding--;
+      if (!caller.failed && caller.outstanding === 0 && caller.handedOut === caller.items.length) {
+        caller.resolve(caller.results);
+      }
     }
   }
 }

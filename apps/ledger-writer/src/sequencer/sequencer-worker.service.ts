@@ -52,13 +52,16 @@ export class SequencerWorkerService implements OnApplicationBootstrap, OnApplica
       dataSource,
     );
     this.collector = new BatchCollector(
-      cfg.ledger.batchMaxEvents,
-      cfg.ledger.batchMaxWaitMs,
+      {
+        maxItems: cfg.ledger.batchMaxEvents,
+        maxWaitMs: cfg.ledger.batchMaxWaitMs,
+        maxFlushes: cfg.ledger.pipelineDepth,
+        maxItemsWhileUrgent: cfg.ledger.batchMaxEventsWhileInteractive,
+      },
       (events) =>
         this.metrics
           .timeBatch(events.length, () => this.sequencer.sequence(events))
           .finally(() => this.metrics.pipeline(this.sequencer.stats)),
-      cfg.ledger.pipelineDepth,
     );
   }
 
@@ -78,7 +81,14 @@ export class SequencerWorkerService implements OnApplicationBootstrap, OnApplica
     this.checkpoints.start();
     this.worker = new Worker<LedgerJobData, LedgerJobResult>(
       LEDGER_QUEUE,
-      (job: Job<LedgerJobData>) => this.collector.add(job.data.events ?? []),
+      (job: Job<LedgerJobData>) => {
+        const events = job.data.events ?? [];
+        return this.collector.add(events, {
+          urgent: job.data.interactive === true,
+          // Atomic groups must be decided in one transaction; other jobs may be split.
+          divisible: !events.some((e) => e.atomicGroup !== undefined),
+        });
+      },
       {
         connection: redisConnectionOptions(this.cfg.redis),
         prefix: this.cfg.redis.prefix,
