@@ -4,6 +4,7 @@ import { parseVerifierKey, verifyReceipt, verifyReceiptJson } from '@trace/ledge
 import {
   auditLedger,
   DomainUnitEventEvaluator,
+  verifyCustodyAnswer,
   loadLedgerSigner,
   rebuildProjections,
   SqlExecutor,
@@ -49,15 +50,27 @@ export async function verifyCommand(cfg: AppConfig, opts: { key?: string }): Pro
 
 /**
  * `cli verify-receipt <file> --key <vkey>`: no database. The file is the JSON receipt of
- * GET /v1/ledger/entries/{i}/receipt, or the tlog-proof@v1 text with --entry <file>.
+ * GET /v1/ledger/entries/{i}/receipt, a custody answer of GET /v1/units/{gtin}/{serial}/custody
+ * ?proof=true, or the tlog-proof@v1 text with --entry <file>.
  */
 export function verifyReceiptCommand(file: string, opts: { key: string; entry?: string }): number {
   const verifiers = [parseVerifierKey(opts.key)];
   const text = readFileSync(file, 'utf8');
   try {
     let index: number;
-    if (text.trimStart().startsWith('{')) {
-      index = verifyReceiptJson(JSON.parse(text), verifiers).index;
+    const json = text.trimStart().startsWith('{')
+      ? (JSON.parse(text) as Record<string, unknown>)
+      : null;
+    if (json && Array.isArray(json.events)) {
+      // A custody answer (?proof=true): every entry's receipt against its one checkpoint.
+      const custody = verifyCustodyAnswer(json, verifiers);
+      console.log(
+        `OK: all ${custody.events} entries of the custody answer are in the log of size ${custody.treeSize} signed by ${opts.key.split('+')[0]}, and the answer shows what they say`,
+      );
+      return 0;
+    }
+    if (json) {
+      index = verifyReceiptJson(json, verifiers).index;
     } else {
       if (!opts.entry)
         throw new Error('a tlog-proof text receipt needs --entry <file with the entry bytes>');

@@ -795,6 +795,20 @@ describe('shipments, custody and void shipments', () => {
     );
   });
 
+  it('at receipt the pack leaves the shipper’s location: the receiver’s, or none named', () => {
+    const inTransit = unitIn('IN_TRANSIT', {
+      destinationOrg: 'HOSP',
+      custodianOrg: 'BW',
+      locationCode: 'BW-SHELF-1',
+    });
+    const receive = (context: UnitEvent['context']) =>
+      accepted(
+        applyUnitAction(inTransit, eventOf('RECEIVE_HOSPITAL', { actor: hospital, context })),
+      );
+    expect(receive({}).locationCode).toBeNull();
+    expect(receive({ locationCode: 'HOSP-PHARMACY' }).locationCode).toBe('HOSP-PHARMACY');
+  });
+
   it('transfers between institutions: ship from hospital stock, receive as a transfer', () => {
     const shipped = accepted(
       applyUnitAction(

@@ -462,6 +462,8 @@ function nextSnapshot(unit: UnitSnapshot, event: UnitEvent, rule: ActionRule): U
     case 'TAKE':
       next.custodianOrg = event.actor.org;
       next.destinationOrg = null;
+      // The shipper's shelf is not where the receiver keeps it.
+      next.locationCode = given(context.locationCode) ?? null;
       break;
     case 'CONSIGN':
       next.destinationOrg = given(context.destinationOrg) ?? null;

@@ -16,4 +16,5 @@ export * from './projection-batch';
 export * from './projection-rebuild';
 export * from './pack-scan-resolver';
 export * from './ledger-verdicts';
+export * from './custody-answer';
 export * from './unit-action-event';

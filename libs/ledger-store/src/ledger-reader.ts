@@ -70,6 +70,19 @@ export class LedgerReader {
     return inclusionProof(index, treeSize, (level, i) => nodes.get(nodeKey({ level, index: i }))!);
   }
 
+  /** Audit paths for several entries in one tree, from one read of the nodes they need. */
+  async inclusionProofs(indexes: number[], treeSize: number): Promise<Map<number, Buffer[]>> {
+    await this.assertWithin(treeSize);
+    const bad = indexes.find((index) => !(index >= 0 && index < treeSize));
+    if (bad !== undefined) {
+      throw new LedgerRangeError(`index ${bad} is not below tree size ${treeSize}`);
+    }
+    const needed = perfectNodesNeeded(indexes.flatMap((i) => inclusionProofRanges(i, treeSize)));
+    const nodes = await readNodes(this.db, needed);
+    const node = (level: number, i: number) => nodes.get(nodeKey({ level, index: i }))!;
+    return new Map(indexes.map((i) => [i, inclusionProof(i, treeSize, node)]));
+  }
+
   /** Proof that the tree of size `from` is a prefix of the tree of size `to`. */
   async consistencyProof(from: number, to: number): Promise<Buffer[]> {
     await this.assertWithin(to);

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsGtin } from '@trace/http';
+import { IsGtin, IsLot } from '@trace/http';
 import { IsIn, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
 
 export const SEVERITIES = ['MILD', 'MODERATE', 'SEVERE', 'LIFE_THREATENING', 'FATAL'] as const;
@@ -22,7 +22,7 @@ export class ReportAdverseEventDto {
 
   @ApiPropertyOptional({ description: '…and, when known, the lot' })
   @IsOptional()
-  @Matches(/^[!"%-?A-Z_a-z]{1,20}$/, { message: '$property must be a lot (AI 10)' })
+  @IsLot()
   lot?: string;
 
   @ApiProperty({ enum: SEVERITIES })

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsGtin } from '@trace/http';
+import { IsGtin, IsLot } from '@trace/http';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -32,7 +32,7 @@ export class DeclaredItemDto {
   gtin!: string;
 
   @ApiProperty({ example: 'LOT-2026-01' })
-  @Matches(GS1_TEXT, { message: '$property must be 1-20 GS1 characters (AI 10)' })
+  @IsLot()
   lot!: string;
 
   @ApiProperty({ example: '2028-06-30' })

@@ -8,6 +8,7 @@ import { WarehouseHolds1795392600000 } from './1795392600000-warehouse-holds';
 import { Patients1795392700000 } from './1795392700000-patients';
 import { Prescriptions1795392800000 } from './1795392800000-prescriptions';
 import { AdverseEvents1795392900000 } from './1795392900000-adverse-events';
+import { Recalls1795393000000 } from './1795393000000-recalls';
 
 /** In order; each migration is reviewed SQL. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   Patients1795392700000,
   Prescriptions1795392800000,
   AdverseEvents1795392900000,
+  Recalls1795393000000,
 ];
