@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { runDispenseBench } from './dispense-bench';
 import { runIngestBench } from './ingest-bench';
+import { runQueriesBench } from './queries-bench';
 import { runLedgerBench } from './ledger-bench';
 import { runWarehouseBench } from './warehouse-bench';
 
@@ -73,13 +74,35 @@ async function main() {
     await ledger(quick);
     await ingest(quick);
     await warehouse(quick);
-    return dispense(quick);
+    await dispense(quick);
+    return queries(quick);
   }
+  if (which === 'queries') return queries(quick);
   if (which === 'dispense') return dispense(quick);
   if (which === 'ingest') return ingest(quick);
   if (which === 'warehouse') return warehouse(quick);
   if (which !== 'ledger') throw new Error(`unknown benchmark ${which}`);
   return ledger(quick);
+}
+
+/** `npm run bench:queries [-- --quick]`. */
+async function queries(quick: boolean) {
+  const run = await runQueriesBench({ quick });
+  save(run, quick);
+  const r = run as any;
+  const ms = (m: { p50: number; p99: number }) => `${m.p50.toFixed(1)} ms | ${m.p99.toFixed(1)} ms`;
+  console.log(
+    `\nlog of ${f(r.logSize)} entries (pack walks) built in ${r.buildSeconds.toFixed(0)} s\n`,
+  );
+  console.log('| regulator query (HTTP, regulator-api) | p50 | p99 | target |\n|---|---|---|---|');
+  console.log(
+    `| custody of a pack, with every entry's proof | ${ms(r.custodyWithProofMs)} | p99 ≤ 20 ms |`,
+  );
+  console.log(`| custody of a pack, without proofs | ${ms(r.custodyMs)} | |`);
+  console.log(
+    `| look-back of a ${f(r.lookbackPacks)}-pack lot (every pack dispensed) | ${ms(r.lookbackMs)} | ≤ 300 ms |`,
+  );
+  console.log(`| board of that lot | ${ms(r.boardMs)} | |`);
 }
 
 /** `npm run bench:ledger [-- --quick]`. */

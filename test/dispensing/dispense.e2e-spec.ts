@@ -46,7 +46,7 @@ describe('dispensing-api: prescriptions and dispensing', () => {
       INSERT INTO products (gtin, name, kind, gcp_length, dosage_form, route) VALUES
         ('${ORAL}', 'Tablets', 'DRUG', 7, 'tablet', 'ORAL'), ('${INJ}', 'Infusion', 'DRUG', 7, 'infusion', 'INTRAVENOUS');
       INSERT INTO approvals (approval_no, gtin, institution_code, patient_ref, indications, quantity, valid_from, valid_to, issued_by) VALUES
-        ('APP-1', '${ORAL}', 'HOSP-1', NULL, '{lung cancer}', 20, '2026-01-01', '2030-12-31', 'reg'),
+        ('APP-1', '${ORAL}', 'HOSP-1', NULL, '{lung cancer}', 40, '2026-01-01', '2030-12-31', 'reg'),
         ('APP-INJ', '${INJ}', 'HOSP-1', NULL, '{lung cancer}', 5, '2026-01-01', '2030-12-31', 'reg'),
         ('APP-OTHER', '${ORAL}', 'HOSP-1', 'pt-00000000000000000000000000000000', '{lung cancer}', 5, '2026-01-01', '2030-12-31', 'reg');`);
     writer = await startTestApp(env.cfg, LedgerWriterModule, LEDGER_WRITER_HTTP);
@@ -58,7 +58,7 @@ describe('dispensing-api: prescriptions and dispensing', () => {
       .send({ name: '张伟', nationalId: '460000197001010011', birthDate: '1970-01-01' })
       .expect(201);
     patientRef = patient.body.patientRef;
-    await stock(['D1', 'D2', 'D3', 'D4', 'D6', 'D7', 'D8', 'D9', 'D10', 'D11']);
+    await stock(['D1', 'D2', 'D3', 'D4', 'D6', 'D7', 'D8', 'D9', 'D10', 'D11', 'D12', 'D13']);
     await stock(['D5'], 'HOSP-2');
     await stock(['I1'], 'HOSP-1', INJ);
     const ledger = dispensing.app.get(LedgerQueueClient);
@@ -111,7 +111,7 @@ describe('dispensing-api: prescriptions and dispensing', () => {
       { indication: 'headache' },
       'INDICATION_NOT_APPROVED',
     ],
-    ['more than the approval has left', { quantity: 21 }, 'QUOTA_EXCEEDED'],
+    ['more than the approval has left', { quantity: 41 }, 'QUOTA_EXCEEDED'],
     [
       'a per-patient approval for another patient',
       { approvalNo: 'APP-OTHER' },
@@ -132,7 +132,7 @@ describe('dispensing-api: prescriptions and dispensing', () => {
     expect(await snapshot()).toEqual(before);
   });
 
-  it('refuses a prescription at an institution the approval does not designate', async () => {
+  it('refuses a prescription against another institution’s approval as against an unknown one', async () => {
     const other = dispensing.bearer('ph2', 'HOSP-2', 'pharmacist');
     const registered = await dispensing.http
       .post('/v1/patients')
@@ -140,7 +140,13 @@ describe('dispensing-api: prescriptions and dispensing', () => {
       .send({ name: '张伟', nationalId: '460000197001010011', birthDate: '1970-01-01' })
       .expect(201);
     const res = await prescribe({ patientRef: registered.body.patientRef }, other).expect(422);
-    expect(res.body.code).toBe('NOT_DESIGNATED_INSTITUTION');
+    expect(res.body.code).toBe('NO_VALID_APPROVAL');
+    // Nothing tells HOSP-2 that APP-1 exists, nor its product or dates.
+    const unknown = await prescribe(
+      { patientRef: registered.body.patientRef, approvalNo: 'APP-NONE' },
+      other,
+    ).expect(422);
+    expect(res.body.detail).toBe(unknown.body.detail);
   });
 
   it('dispenses a pack once the ledger committed it, with its lot and expiry', async () => {
@@ -177,6 +183,15 @@ describe('dispensing-api: prescriptions and dispensing', () => {
     const before = await snapshot();
     const res = await dispense(body.prescriptionId, code());
     expect({ status: res.status, code: res.body.code }).toEqual({ status, code: problem });
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it('refuses a dispense beyond the prescribed quantity, changing nothing', async () => {
+    const { body } = await prescribe({ quantity: 1 }).expect(201);
+    await dispense(body.prescriptionId, scan('D12')).expect(201);
+    const before = await snapshot();
+    const res = await dispense(body.prescriptionId, scan('D13')).expect(422);
+    expect(res.body.code).toBe('QUOTA_EXCEEDED');
     expect(await snapshot()).toEqual(before);
   });
 
@@ -234,11 +249,13 @@ describe('dispensing-api: prescriptions and dispensing', () => {
     const { body } = await prescribe({}).expect(201);
     const done = await dispense(body.prescriptionId, scan('D9')).expect(201);
     const colleague = dispensing.bearer('ph-other', 'HOSP-1', 'pharmacist');
+    const before = await snapshot();
     const refused = await dispensing.http
       .post(`/v1/dispenses/${done.body.dispenseId}/undo`)
       .set('Authorization', colleague)
       .expect(403);
     expect(refused.body.code).toBe('UNDO_BY_DIFFERENT_USER');
+    expect(await snapshot()).toEqual(before);
     expect((await db.query(`SELECT state FROM units WHERE serial = 'D9'`)).rows[0].state).toBe(
       'DISPENSED',
     );
@@ -292,10 +309,10 @@ describe('dispensing-api: prescriptions and dispensing', () => {
     expect((await db.query(`SELECT state FROM units WHERE serial = 'D10'`)).rows[0].state).toBe(
       'TAKEN_OUT',
     );
-    const before = (await db.query(`SELECT count(*)::int AS n FROM prescriptions`)).rows[0].n;
+    const before = await snapshot();
     const early = await prescribe({ takeOut: { days: 14 } }).expect(422);
     expect(early.body.code).toBe('TAKEOUT_CYCLE_ANOMALY');
-    expect((await db.query(`SELECT count(*)::int AS n FROM prescriptions`)).rows[0].n).toBe(before);
+    expect(await snapshot()).toEqual(before);
     const overridden = await prescribe({
       takeOut: { days: 14, overrideReason: 'travelling abroad for a month' },
     }).expect(201);

@@ -100,7 +100,7 @@ describe('dispensing-api: hospital receipt', () => {
       .get('/v1/exceptions')
       .set('Authorization', pharmacist)
       .expect(200);
-    expect(listed.body.map((e: { shipmentId: string }) => e.shipmentId)).toEqual([S1, S1]);
+    expect(listed.body.items.map((e: { shipmentId: string }) => e.shipmentId)).toEqual([S1, S1]);
   });
 
   it('is only for the hospital the shipment was sent to', async () => {

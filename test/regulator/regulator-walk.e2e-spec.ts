@@ -439,4 +439,78 @@ describe('regulator-api: custody with proof, look-back and recall over a real hi
     }
     await call(regulator, 'get', `/v1/recalls/${recallId}`, 'ph1').expect(403);
   });
+
+  it('suspends the product: nothing of it is released, prescribed or dispensed until lifted', async () => {
+    const suspension = `/v1/products/${ORAL}/suspension`;
+    await call(regulator, 'post', suspension, 'ph1').send({ reason: 'x' }).expect(403);
+    await call(regulator, 'post', suspension, 'regulator').send({}).expect(400);
+    await call(regulator, 'post', `/v1/products/123/suspension`, 'regulator')
+      .send({ reason: 'x' })
+      .expect(400);
+    const lifted0 = await call(regulator, 'delete', suspension, 'regulator').send({ reason: 'x' });
+    expect({ status: lifted0.status, code: lifted0.body.code }).toEqual({
+      status: 404,
+      code: 'NOT_FOUND',
+    });
+    const suspended = await call(regulator, 'post', suspension, 'regulator')
+      .send({ reason: 'serious reactions reported abroad' })
+      .expect(201);
+    expect(suspended.body).toMatchObject({ gtin: ORAL, ledgerIndex: expect.any(Number) });
+    const again = await call(regulator, 'post', suspension, 'regulator').send({ reason: 'x' });
+    expect({ status: again.status, code: again.body.code }).toEqual({
+      status: 422,
+      code: 'PRODUCT_SUSPENDED',
+    });
+    const entry = JSON.parse(
+      Buffer.from(
+        (
+          await db.query(`SELECT entry FROM ledger_entries WHERE idx = $1`, [
+            suspended.body.ledgerIndex,
+          ])
+        ).rows[0].entry,
+      ).toString('utf8'),
+    );
+    expect(entry).toMatchObject({
+      action: 'RECORD',
+      units: [],
+      epcis: {
+        bizStep: 'tl:suspending',
+        quantityList: [{ epcClass: `https://id.gs1.org/01/${ORAL}` }],
+      },
+    });
+    const prescribe = () =>
+      call(dispensing, 'post', '/v1/prescriptions', 'ph1').send({
+        patientRef: patients.B,
+        approvalNo: 'APP-H1',
+        gtin: ORAL,
+        quantity: 1,
+        indication: 'lung cancer',
+        prescriber: 'dr.b',
+      });
+    const refusedRx = await prescribe().expect(422);
+    expect(refusedRx.body.code).toBe('PRODUCT_SUSPENDED');
+    const dispense = await call(dispensing, 'post', '/v1/dispenses', 'ph1')
+      .send({ prescriptionId: prescriptions.B, scan: scan('R4') })
+      .expect(422);
+    expect(dispense.body.code).toBe('PRODUCT_SUSPENDED');
+    const shipment = await call(warehouse, 'post', '/v1/shipments', 'operator')
+      .send({ destinationCode: 'HOSP-1', approvalNo: 'APP-H1', scans: [scan('R8')] })
+      .expect(422);
+    expect(shipment.body.code).toBe('PRODUCT_SUSPENDED');
+    const lifted = await call(regulator, 'delete', suspension, 'regulator')
+      .send({ reason: 'review closed: no causal link' })
+      .expect(200);
+    expect(lifted.body).toMatchObject({
+      liftedBy: 'insp.ma',
+      liftLedgerIndex: expect.any(Number),
+    });
+    await prescribe().expect(201);
+    const history = await call(
+      regulator,
+      'get',
+      `/v1/products/${ORAL}/suspensions`,
+      'auditor',
+    ).expect(200);
+    expect(history.body).toHaveLength(1);
+  });
 });

@@ -328,7 +328,7 @@ describe('warehouse-api: declaration to shipment', () => {
       .get('/v1/exceptions')
       .set('Authorization', operator)
       .expect(200);
-    expect(exceptions.body.map((e: { type: string }) => e.type).sort()).toEqual([
+    expect(exceptions.body.items.map((e: { type: string }) => e.type).sort()).toEqual([
       'COLD_CHAIN_EXCURSION',
       'MISSING',
       'UNEXPECTED',

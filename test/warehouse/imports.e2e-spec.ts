@@ -179,10 +179,19 @@ describe('warehouse-api: import declarations', () => {
 
   it('arrival: AT_PORT once, by its importer (or customs), not by another importer', async () => {
     const other = warehouse.bearer('imp2', 'IMP-2', 'importer');
-    await warehouse.http.post('/v1/imports/DECL-1/arrival').set('Authorization', other).expect(403);
+    const foreign = await warehouse.http
+      .post('/v1/imports/DECL-1/arrival')
+      .set('Authorization', other)
+      .expect(403);
+    // An importer cannot tell another importer's declaration from one that does not exist.
+    const unknown = await warehouse.http
+      .post('/v1/imports/DECL-NONE/arrival')
+      .set('Authorization', other)
+      .expect(403);
+    expect(unknown.body.detail).toBe(foreign.body.detail);
     await warehouse.http
       .post('/v1/imports/DECL-NONE/arrival')
-      .set('Authorization', importer)
+      .set('Authorization', warehouse.bearer('officer', 'CUS-1', 'customs_officer'))
       .expect(404);
     const res = await warehouse.http
       .post('/v1/imports/DECL-1/arrival')

@@ -154,9 +154,9 @@ describe('warehouse-api: receipts and exceptions', () => {
       .get('/v1/exceptions')
       .set('Authorization', importer)
       .expect(200);
-    const types = mine.body.map((e: { type: string }) => e.type).sort();
+    const types = mine.body.items.map((e: { type: string }) => e.type).sort();
     expect(types).toEqual(['LOT_MISMATCH', 'MISSING', 'UNEXPECTED']);
-    const missing = mine.body.find((e: { type: string }) => e.type === 'MISSING');
+    const missing = mine.body.items.find((e: { type: string }) => e.type === 'MISSING');
     expect(missing).toMatchObject({
       ownerOrg: 'IMP-1',
       openedOrg: 'BW-1',
@@ -182,7 +182,7 @@ describe('warehouse-api: receipts and exceptions', () => {
       .get('/v1/exceptions')
       .set('Authorization', importer)
       .expect(200);
-    expect(open.body.map((e: { type: string }) => e.type).sort()).toEqual([
+    expect(open.body.items.map((e: { type: string }) => e.type).sort()).toEqual([
       'LOT_MISMATCH',
       'UNEXPECTED',
     ]);
@@ -190,7 +190,9 @@ describe('warehouse-api: receipts and exceptions', () => {
       .get('/v1/exceptions')
       .set('Authorization', operator)
       .expect(200);
-    expect(theirs.body.map((e: { type: string }) => e.type)).toContain('COLD_CHAIN_EXCURSION');
+    expect(theirs.body.items.map((e: { type: string }) => e.type)).toContain(
+      'COLD_CHAIN_EXCURSION',
+    );
   });
 
   it('refuses receipts at another organisation’s site, by other roles, and before arrival — changing nothing', async () => {

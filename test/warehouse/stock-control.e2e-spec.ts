@@ -193,11 +193,12 @@ describe('warehouse-api: stock control', () => {
       .send({ destinationCode: 'HOSP-1', approvalNo: 'APP-1', scans: [scan('S5')] })
       .expect(201);
     expect(await state('S5')).toBe('IN_TRANSIT');
+    // Another warehouse cannot tell this shipment from one that does not exist.
     const other = warehouse.bearer('op2', 'BW-2', 'warehouse_operator');
     await warehouse.http
       .post(`/v1/shipments/${shipped.body.shipmentId}/void`)
       .set('Authorization', other)
-      .expect(403);
+      .expect(404);
     await warehouse.http
       .post(`/v1/shipments/${shipped.body.shipmentId}/void`)
       .set('Authorization', operator)

@@ -1,12 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { hasOversight, Principal } from '@trace/auth';
-import { ProblemException } from '@trace/http';
+import { Page, ProblemException } from '@trace/http';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-
-export type ExceptionType =
-  'MISSING' | 'UNEXPECTED' | 'LOT_MISMATCH' | 'COLD_CHAIN_EXCURSION' | 'COUNT_VARIANCE';
+import { ExceptionFilter, exceptionFilterSql, ExceptionType } from './exception-filter';
 
 /** Days an owner has to resolve an exception before it shows as overdue. */
 export const EXCEPTION_DUE_DAYS = 5;
@@ -19,6 +17,8 @@ export interface NewException {
   ownerOrg: string;
   units: { gtin: string; serial: string; lot?: string }[];
   detail: string;
+  /** Ledger events written for it (the holds of a cold-chain excursion). */
+  eventIds?: string[];
 }
 
 export interface ExceptionView {
@@ -37,13 +37,20 @@ export interface ExceptionView {
   resolvedAt: string | null;
   resolvedBy: string | null;
   resolution: string | null;
+  /** Open past its deadline. */
+  overdue: boolean;
+  /** Entries of the ledger events written for it, once the ledger holds them. */
+  ledgerIndexes: number[];
 }
 
 const ISO = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
 const COLUMNS = `exception_id, type, declaration_no, shipment_id, location_code, owner_org, opened_by, opened_org,
   units, detail, to_char(opened_at AT TIME ZONE 'UTC', ${ISO}) AS opened_at,
   to_char(due_by AT TIME ZONE 'UTC', ${ISO}) AS due_by,
-  to_char(resolved_at AT TIME ZONE 'UTC', ${ISO}) AS resolved_at, resolved_by, resolution`;
+  to_char(resolved_at AT TIME ZONE 'UTC', ${ISO}) AS resolved_at, resolved_by, resolution,
+  (resolved_at IS NULL AND due_by < now()) AS overdue,
+  ARRAY(SELECT le.idx FROM ledger_entries le WHERE le.event_id = ANY(event_ids) ORDER BY le.idx)
+    AS ledger_indexes`;
 
 function toView(r: Record<string, unknown>): ExceptionView {
   return {
@@ -62,6 +69,8 @@ function toView(r: Record<string, unknown>): ExceptionView {
     resolvedAt: (r.resolved_at as string | null) ?? null,
     resolvedBy: (r.resolved_by as string | null) ?? null,
     resolution: (r.resolution as string | null) ?? null,
+    overdue: r.overdue === true,
+    ledgerIndexes: ((r.ledger_indexes as string[] | null) ?? []).map(Number),
   };
 }
 
@@ -81,8 +90,8 @@ export class CustodyExceptionsService {
     for (const e of items) {
       const rows: Record<string, unknown>[] = await this.db.query(
         `INSERT INTO custody_exceptions (exception_id, type, declaration_no, location_code, owner_org,
-                                           opened_by, opened_org, units, detail, due_by, shipment_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8::json, $9, now() + make_interval(days => $10), $11)
+                                           opened_by, opened_org, units, detail, due_by, shipment_id, event_ids)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8::json, $9, now() + make_interval(days => $10), $11, $12)
          RETURNING ${COLUMNS}`,
         [
           randomUUID(),
@@ -96,6 +105,7 @@ export class CustodyExceptionsService {
           e.detail,
           EXCEPTION_DUE_DAYS,
           e.shipmentId ?? null,
+          e.eventIds ?? [],
         ],
       );
       out.push(toView(rows[0]));
@@ -103,15 +113,30 @@ export class CustodyExceptionsService {
     return out;
   }
 
-  /** Open exceptions the caller's organisation owns or found (all, for oversight). */
-  async list(principal: Principal, includeResolved: boolean): Promise<ExceptionView[]> {
-    const rows: Record<string, unknown>[] = await this.db.query(
-      `SELECT ${COLUMNS} FROM custody_exceptions
-        WHERE ($1 OR owner_org = $2 OR opened_org = $2) AND ($3 OR resolved_at IS NULL)
-        ORDER BY opened_at, exception_id LIMIT 1000`,
-      [hasOversight(principal), principal.org, includeResolved],
+  /**
+   * Exceptions the caller's organisation owns or found (every organisation's, for
+   * oversight), oldest first, filtered and paged.
+   */
+  async list(principal: Principal, filter: ExceptionFilter): Promise<Page<ExceptionView>> {
+    const { whereSql, params } = exceptionFilterSql(
+      filter,
+      hasOversight(principal) ? null : principal.org,
     );
-    return rows.map(toView);
+    const counted: { n: string }[] = await this.db.query(
+      `SELECT count(*) AS n FROM custody_exceptions ${whereSql}`,
+      params,
+    );
+    const rows: Record<string, unknown>[] = await this.db.query(
+      `SELECT ${COLUMNS} FROM custody_exceptions ${whereSql}
+        ORDER BY opened_at, exception_id LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+      [...params, filter.pageSize, (filter.page - 1) * filter.pageSize],
+    );
+    return {
+      items: rows.map(toView),
+      page: filter.page,
+      pageSize: filter.pageSize,
+      total: Number(counted[0].n),
+    };
   }
 
   async resolve(exceptionId: string, resolution: string, principal: Principal) {

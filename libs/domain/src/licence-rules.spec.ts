@@ -11,6 +11,7 @@ import {
   PRODUCT_ROUTES,
   remainingQuantity,
   takeOutSupplyOnHand,
+  takeOutsStillSupplying,
   TAKEOUT_REFILL_TOLERANCE_DAYS,
 } from './licence-rules';
 
@@ -124,6 +125,20 @@ describe('take-out cycle', () => {
     const refill = { at: '2026-06-27T09:00:00Z', days: 28 };
     expect(takeOutSupplyOnHand([refill, first], '2026-06-27T10:00:00Z')).toBe(30);
     expect(takeOutSupplyOnHand([first, { at: '2026-07-30', days: 7 }], '2026-06-27')).toBe(2);
+  });
+
+  it('names the take-outs whose supply has not run out', () => {
+    const refill = { at: '2026-06-27T09:00:00Z', days: 28 };
+    const old = { at: '2026-03-01T09:00:00Z', days: 28 };
+    expect(takeOutsStillSupplying([], '2026-06-10')).toEqual([]);
+    expect(takeOutsStillSupplying([old, first], '2026-06-10')).toEqual([first]);
+    // The refill starts when the first supply runs out, so both still supply on 27 June.
+    expect(takeOutsStillSupplying([refill, first, old], '2026-06-27T10:00:00Z')).toEqual([
+      first,
+      refill,
+    ]);
+    expect(takeOutsStillSupplying([first], '2026-06-29')).toEqual([]);
+    expect(takeOutsStillSupplying([first], 'someday')).toEqual([]);
   });
 
   it(`allows a refill up to ${TAKEOUT_REFILL_TOLERANCE_DAYS} days early`, () => {

@@ -169,24 +169,50 @@ export interface TakeOutOverride {
 export const TAKEOUT_REFILL_TOLERANCE_DAYS = 2;
 
 /**
- * Days of supply the patient should still have on the UTC date of `now`. Supplies are
- * consumed one after another: a refill taken while supply remains starts when it runs out.
- * Take-outs after `now` are ignored.
+ * When each earlier take-out's supply runs out. Supplies are consumed one after another: a
+ * refill taken while supply remains starts when it runs out. Take-outs after `today` (and
+ * undated ones) are left out.
  */
-export function takeOutSupplyOnHand(previous: readonly TakeOutRecord[], now: string): number {
-  const today = utcDateOf(now);
-  if (today === null) return 0;
+function takeOutSupplyEnds<T extends TakeOutRecord>(
+  previous: readonly T[],
+  today: string,
+): { record: T; endsOn: string }[] {
   const dated = previous
-    .map((p) => ({ day: utcDateOf(p.at), days: p.days }))
-    .filter((p): p is { day: string; days: number } => p.day !== null && p.day <= today)
+    .map((record) => ({ record, day: utcDateOf(record.at) }))
+    .filter((p): p is { record: T; day: string } => p.day !== null && p.day <= today)
     .sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
+  const out: { record: T; endsOn: string }[] = [];
   let coveredUntil: string | null = null;
   for (const p of dated) {
     const start: string = coveredUntil !== null && coveredUntil > p.day ? coveredUntil : p.day;
-    coveredUntil = addDays(start, p.days);
+    coveredUntil = addDays(start, p.record.days);
+    out.push({ record: p.record, endsOn: coveredUntil });
   }
-  if (coveredUntil === null) return 0;
-  return Math.max(0, daysBetween(today, coveredUntil) ?? 0);
+  return out;
+}
+
+/** Days of supply the patient should still have on the UTC date of `now`. */
+export function takeOutSupplyOnHand(previous: readonly TakeOutRecord[], now: string): number {
+  const today = utcDateOf(now);
+  if (today === null) return 0;
+  const ends = takeOutSupplyEnds(previous, today);
+  if (ends.length === 0) return 0;
+  return Math.max(0, daysBetween(today, ends[ends.length - 1].endsOn) ?? 0);
+}
+
+/**
+ * The earlier take-outs whose supply should not have run out on the UTC date of `now`: what
+ * an early refill is measured against, named in the record of a TAKEOUT_CYCLE_ANOMALY.
+ */
+export function takeOutsStillSupplying<T extends TakeOutRecord>(
+  previous: readonly T[],
+  now: string,
+): T[] {
+  const today = utcDateOf(now);
+  if (today === null) return [];
+  return takeOutSupplyEnds(previous, today)
+    .filter((p) => p.endsOn > today)
+    .map((p) => p.record);
 }
 
 /**

@@ -235,10 +235,9 @@ function checkRecall(unit: UnitSnapshot, event: UnitEvent, rule: ActionRule): Un
 function checkHold(unit: UnitSnapshot, event: UnitEvent, rule: ActionRule): UnitRefusal | null {
   if (unit.state !== 'QUARANTINED') return null;
   if (rule.towardsUse || event.action === 'HOLD') {
-    return refuse(
-      'ON_HOLD',
-      `${nameOf(unit)} is on hold${unit.holdReason ? `: ${unit.holdReason}` : ''}`,
-    );
+    // The reason is the holder's own words: another organisation learns only that it is held.
+    const reason = unit.holdReason && event.actor.org === unit.custodianOrg;
+    return refuse('ON_HOLD', `${nameOf(unit)} is on hold${reason ? `: ${unit.holdReason}` : ''}`);
   }
   return null;
 }
@@ -258,14 +257,13 @@ function checkCustody(unit: UnitSnapshot, event: UnitEvent, rule: ActionRule): U
       (rule.oversightRoles as readonly string[]).includes(r),
     );
     if (!oversees) {
-      return refuse(
-        'WRONG_CUSTODIAN',
-        `The pack is in the custody of ${unit.custodianOrg}, not ${org}`,
-      );
+      // The refusal reaches the caller: it names no other organisation (the ledger entry
+      // and the pack's custody say whose it is, for oversight).
+      return refuse('WRONG_CUSTODIAN', `The pack is not in the custody of ${org}`);
     }
   }
   if (rule.actor === 'destination' && unit.destinationOrg !== null && org !== unit.destinationOrg) {
-    return refuse('WRONG_CUSTODIAN', `The pack was shipped to ${unit.destinationOrg}, not ${org}`);
+    return refuse('WRONG_CUSTODIAN', `The pack was not shipped to ${org}`);
   }
   return null;
 }

@@ -5,3 +5,4 @@ export * from './problem-details.filter';
 export * from './validation';
 export * from './gtin.validator';
 export * from './paging';
+export * from './instant.validator';

@@ -104,6 +104,9 @@ export class DispenseService {
         422,
       );
     }
+    if (prescription.productSuspended) {
+      throw new ProblemException('PRODUCT_SUSPENDED', `Product ${prescription.gtin} is suspended`);
+    }
     if (prescription.dispensed >= prescription.quantity) {
       throw new ProblemException(
         'QUOTA_EXCEEDED',

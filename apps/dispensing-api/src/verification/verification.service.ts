@@ -19,7 +19,7 @@ export interface VerificationAnswer {
 /**
  * GET /v1/verify: what the counter sees before handing a pack over — the pack's data, its
  * expiry band and every check with its code. Reads projections only; changes nothing. Another
- * organisation's pack is named as such without its details.
+ * organisation's pack is named as such (WRONG_CUSTODIAN) without its details.
  */
 @Injectable()
 export class VerificationService {
@@ -68,29 +68,42 @@ export class VerificationService {
         ],
       };
     }
+    const ours = unit.custodianOrg === principal.org || unit.destinationOrg === principal.org;
+    if (!ours) {
+      // Named as another organisation's pack and nothing more: its lot, expiry, state, hold
+      // reason or use are that organisation's business (the other checks would tell them).
+      return {
+        status: 'WRONG_CUSTODIAN',
+        code,
+        checks: [
+          { check: 'identity', ok: true },
+          {
+            check: 'custody',
+            ok: false,
+            code: 'WRONG_CUSTODIAN',
+            detail: `the pack is not in ${principal.org}'s stock`,
+          },
+        ],
+      };
+    }
     const verification = verifyPack(
       unit,
       { lot: scan.lot, expiry: scan.expiry },
       principal.org,
       this.clock.now(),
     );
-    const ours = unit.custodianOrg === principal.org || unit.destinationOrg === principal.org;
     return {
       status: verification.status,
       code,
       checks: verification.checks,
-      ...(ours
-        ? {
-            unit: {
-              gtin: unit.gtin,
-              serial: unit.serial,
-              lot: unit.lot,
-              expiry: unit.expiry,
-              state: unit.state,
-            },
-            expiryBand: verification.band,
-          }
-        : {}),
+      unit: {
+        gtin: unit.gtin,
+        serial: unit.serial,
+        lot: unit.lot,
+        expiry: unit.expiry,
+        state: unit.state,
+      },
+      expiryBand: verification.band,
     };
   }
 }

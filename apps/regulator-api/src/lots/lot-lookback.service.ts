@@ -15,8 +15,6 @@ export interface LotPatient {
   takeOut: boolean;
   prescriptionId: string | null;
   prescriber: string | null;
-  /** The dispense (or take-out) entry, for its receipt. */
-  ledgerIndex: number;
 }
 
 export interface LotBoard {
@@ -36,7 +34,8 @@ export interface LotBoard {
  * The recall and adverse-reaction look-back of a lot (domain.md §5.2–3): which patients
  * received its packs, and where its packs are now. Patients are read from the units' own
  * projection (the standing dispense or take-out of each pack: an undone dispense is not
- * there) with the entry that recorded it; the prescriber comes from the prescription.
+ * there); the prescriber comes from the prescription. The entries themselves, with their
+ * proofs, are in each pack's custody answer.
  */
 @Injectable()
 export class LotLookbackService {
@@ -44,26 +43,20 @@ export class LotLookbackService {
 
   async patients(gtinParam: string, lot: string, db: DataSource | EntityManager = this.db) {
     const gtin = this.gtin(gtinParam);
+    // From the projection: the unit keeps its standing dispense (patient, prescription, time);
+    // a terminal state says administered or taken out, and the entry that made it (last_index,
+    // one lookup for those packs only) says when.
     const rows: Record<string, string | null>[] = await db.query(
-      `SELECT u.serial, u.state, u.patient_ref, u.prescription_id, p.prescriber,
-              coalesce(p.hospital_org, d.actor_org) AS hospital_org,
+      `SELECT u.serial, u.state, u.patient_ref, u.prescription_id, p.prescriber, p.take_out_days,
+              coalesce(p.hospital_org, u.custodian_org) AS hospital_org,
               to_char(u.dispensed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS dispensed_at,
-              d.idx AS dispense_index, d.action AS dispense_action,
-              to_char(a.event_time AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS administered_at
+              CASE WHEN u.state = 'ADMINISTERED' THEN
+                (SELECT to_char(l.event_time AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
+                   FROM ledger_entries l WHERE l.idx = u.last_index) END AS administered_at
          FROM units u
          LEFT JOIN prescriptions p ON p.prescription_id =
               CASE WHEN u.prescription_id ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
                    THEN u.prescription_id::uuid END
-         LEFT JOIN LATERAL (
-           SELECT l.idx, l.action, l.actor_org FROM unit_events ue JOIN ledger_entries l ON l.idx = ue.idx
-            WHERE ue.gtin = u.gtin AND ue.serial = u.serial AND l.entry_type = 'event'
-              AND l.action IN ('DISPENSE', 'TAKE_OUT')
-            ORDER BY ue.idx DESC LIMIT 1) d ON true
-         LEFT JOIN LATERAL (
-           SELECT l.event_time FROM unit_events ue JOIN ledger_entries l ON l.idx = ue.idx
-            WHERE ue.gtin = u.gtin AND ue.serial = u.serial AND l.entry_type = 'event'
-              AND l.action = 'ADMINISTER' AND ue.idx > d.idx
-            ORDER BY ue.idx DESC LIMIT 1) a ON true
         WHERE u.gtin = $1 AND u.lot = $2 AND u.patient_ref IS NOT NULL
         ORDER BY u.dispensed_at, u.serial`,
       [gtin, lot],
@@ -75,10 +68,9 @@ export class LotLookbackService {
       state: r.state as string,
       dispensedAt: r.dispensed_at as string,
       administeredAt: r.administered_at,
-      takeOut: r.dispense_action === 'TAKE_OUT',
+      takeOut: r.state === 'TAKEN_OUT' || r.take_out_days !== null,
       prescriptionId: r.prescription_id,
       prescriber: r.prescriber,
-      ledgerIndex: Number(r.dispense_index),
     }));
   }
 

@@ -101,6 +101,8 @@ export class ColdChainService {
                 locationCode: location?.code,
                 ownerOrg: principal.org,
                 units: affected.map((u) => ({ gtin: u.gtin, serial: u.serial })),
+                // The holds' entries are the excursion's evidence (also when the ledger is late).
+                eventIds: events.map((e) => e.eventId),
                 detail: excursions
                   .map((e) => `${e.gtin}: ${e.temperatureC} °C at ${e.time}`)
                   .join('; '),

@@ -170,9 +170,13 @@ export class ImportDeclarationService {
 
   async find(declarationNo: string, principal: Principal): Promise<DeclarationView> {
     const view = await this.view(this.db.manager, declarationNo);
-    if (!view) throw new ProblemException('NOT_FOUND', `No declaration ${declarationNo}`);
-    if (!this.mayRead(view, principal)) assertActsFor(principal, view.importerCode);
-    return view;
+    if (view && this.mayRead(view, principal)) return view;
+    // An importer gets the same refusal for another importer's declaration as for one that
+    // does not exist: whether it exists is that importer's business.
+    if (!this.readsEveryDeclaration(principal)) {
+      throw new ProblemException('FORBIDDEN', `You act for ${principal.org} only`);
+    }
+    throw new ProblemException('NOT_FOUND', `No declaration ${declarationNo}`);
   }
 
   /** The packs are at the port: AT_PORT, once for a declaration. */
@@ -201,9 +205,12 @@ export class ImportDeclarationService {
   }
 
   private mayRead(view: DeclarationView, principal: Principal): boolean {
-    // Importers see their own; customs, bonded warehouses and oversight see all declarations.
+    return view.importerCode === principal.org || this.readsEveryDeclaration(principal);
+  }
+
+  /** Importers see their own; customs, bonded warehouses and oversight see all declarations. */
+  private readsEveryDeclaration(principal: Principal): boolean {
     return (
-      view.importerCode === principal.org ||
       hasOversight(principal) ||
       principal.roles.some((r) => r === 'customs_officer' || r === 'warehouse_operator')
     );

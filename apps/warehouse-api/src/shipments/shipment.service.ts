@@ -49,17 +49,28 @@ export class ShipmentService {
     }
     const packs = await resolveEveryPackOnce(this.db, dto.scans);
     // Another organisation's stock is not the caller's to ship (403 before the ledger's
-    // WRONG_CUSTODIAN, which would record the attempt against that organisation's packs).
+    // WRONG_CUSTODIAN, which would record the attempt against that organisation's packs). A
+    // pack nobody knows gets the same answer, so the refusal does not reveal which exist.
     const foreign: { gtin: string; serial: string }[] = await this.db.query(
-      `SELECT u.gtin, u.serial FROM unnest($1::text[], $2::text[]) AS k(gtin, serial)
-         JOIN units u ON u.gtin = k.gtin AND u.serial = k.serial
-        WHERE u.custodian_org <> $3 LIMIT 1`,
+      `SELECT k.gtin, k.serial FROM unnest($1::text[], $2::text[]) AS k(gtin, serial)
+         LEFT JOIN units u ON u.gtin = k.gtin AND u.serial = k.serial
+        WHERE u.custodian_org IS DISTINCT FROM $3 LIMIT 1`,
       [packs.map((p) => p.gtin), packs.map((p) => p.serial), principal.org],
     );
     if (foreign.length > 0) {
       throw new ProblemException(
         'FORBIDDEN',
         `${foreign[0].gtin}/${foreign[0].serial} is not in ${principal.org}'s custody`,
+      );
+    }
+    const suspended: { gtin: string }[] = await this.db.query(
+      `SELECT gtin FROM products WHERE gtin = ANY($1::text[]) AND status = 'SUSPENDED' LIMIT 1`,
+      [[...new Set(packs.map((p) => p.gtin))]],
+    );
+    if (suspended.length > 0) {
+      throw new ProblemException(
+        'PRODUCT_SUSPENDED',
+        `Product ${suspended[0].gtin} is suspended: nothing of it is released`,
       );
     }
     const approval = await readApproval(this.db, dto.approvalNo);

@@ -117,10 +117,10 @@ export class StockControlService {
           [shipmentId],
         )
       : [];
-    if (rows.length === 0)
+    // Another organisation's shipment is answered as one that does not exist: whether it
+    // exists is that organisation's business.
+    if (rows.length === 0 || rows.some((r) => r.custodian_org !== principal.org)) {
       throw new ProblemException('NOT_FOUND', `No shipment ${shipmentId} in transit`);
-    if (rows.some((r) => r.custodian_org !== principal.org)) {
-      throw new ProblemException('FORBIDDEN', `Shipment ${shipmentId} is not ${principal.org}'s`);
     }
     return this.oneEvent(
       'VOID_SHIPMENT',

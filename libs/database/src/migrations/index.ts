@@ -9,6 +9,10 @@ import { Patients1795392700000 } from './1795392700000-patients';
 import { Prescriptions1795392800000 } from './1795392800000-prescriptions';
 import { AdverseEvents1795392900000 } from './1795392900000-adverse-events';
 import { Recalls1795393000000 } from './1795393000000-recalls';
+import { EpcisQuery1795393100000 } from './1795393100000-epcis-query';
+import { RegulatorReads1795393300000 } from './1795393300000-regulator-reads';
+import { ProductSuspensions1795393400000 } from './1795393400000-product-suspensions';
+import { TileStorage1795393500000 } from './1795393500000-tile-storage';
 
 /** In order; each migration is reviewed SQL. */
 export const MIGRATIONS = [
@@ -23,4 +27,8 @@ export const MIGRATIONS = [
   Prescriptions1795392800000,
   AdverseEvents1795392900000,
   Recalls1795393000000,
+  EpcisQuery1795393100000,
+  RegulatorReads1795393300000,
+  ProductSuspensions1795393400000,
+  TileStorage1795393500000,
 ];
