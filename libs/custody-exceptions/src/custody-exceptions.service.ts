@@ -146,15 +146,11 @@ export class CustodyExceptionsService {
         ])
       : [];
     const found = rows[0] && toView(rows[0]);
-    if (
-      !found ||
-      (found.ownerOrg !== principal.org &&
-        found.openedOrg !== principal.org &&
-        !hasOversight(principal))
-    ) {
+    if (!found || (found.ownerOrg !== principal.org && found.openedOrg !== principal.org)) {
       throw new ProblemException('NOT_FOUND', `No exception ${exceptionId}`);
     }
-    if (found.ownerOrg !== principal.org && !hasOversight(principal)) {
+    // Only the owner resolves, oversight included: a regulator follows up, it does not close.
+    if (found.ownerOrg !== principal.org) {
       throw new ProblemException(
         'FORBIDDEN',
         `Exception ${exceptionId} is ${found.ownerOrg}'s to resolve`,

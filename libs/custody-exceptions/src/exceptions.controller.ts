@@ -48,13 +48,10 @@ export class ResolveExceptionDto {
   resolution!: string;
 }
 
-const EXCEPTION_ROLES = [
-  'importer',
-  'customs_officer',
-  'warehouse_operator',
-  'pharmacist',
-  ...OVERSIGHT_ROLES,
-] as const;
+/** Organisations that hold goods find and resolve exceptions. */
+const RESOLVER_ROLES = ['importer', 'customs_officer', 'warehouse_operator', 'pharmacist'] as const;
+/** …and oversight reads them all, but resolving is not its work. */
+const EXCEPTION_ROLES = [...RESOLVER_ROLES, ...OVERSIGHT_ROLES] as const;
 
 /**
  * Reading exceptions, alone: regulator-api mounts this one, since regulators oversee
@@ -97,7 +94,7 @@ export class ExceptionListController {
 export class ExceptionsController extends ExceptionListController {
   @Post(':exceptionId/resolve')
   @HttpCode(200)
-  @Roles(...EXCEPTION_ROLES)
+  @Roles(...RESOLVER_ROLES)
   @ApiOperation({ summary: 'Resolve an exception (its owner organisation), with the reason kept' })
   resolve(
     @Param('exceptionId') exceptionId: string,
