@@ -4,7 +4,7 @@ import { formatPrivateKey, generateSigner } from '@trace/ledger';
 import type { ChildProcess } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
 import { createBenchDatabase, progress } from './bench-database';
-import { cpuSeconds, pidsOf, startService, stopServices } from './service-process';
+import { cpuSeconds, peakRssMiB, pidsOf, startService, stopServices } from './service-process';
 
 const GCP = '9506000';
 const GTIN = `0${GCP}13435` + gs1CheckDigit(`0${GCP}13435`);
@@ -191,6 +191,8 @@ export async function runIngestBench(opts: { quick: boolean }) {
       });
     }
     run.scenarios = results;
+    // The sequencer's memory: its peak resident set over the whole run (Linux VmHWM).
+    run.ledgerWriterPeakRssMiB = peakRssMiB(children[0].pid as number);
     const metrics = await (await fetch('http://127.0.0.1:3915/metrics')).text();
     run.writerPipeline = Object.fromEntries(
       [...metrics.matchAll(/^ledger_batches_(pipelined|redecided)(?:\{[^}]*\})? (\d+)/gm)].map(

@@ -4,6 +4,7 @@ import { runIngestBench } from './ingest-bench';
 import { runQueriesBench } from './queries-bench';
 import { runLedgerBench } from './ledger-bench';
 import { runWarehouseBench } from './warehouse-bench';
+import { summaryTable, systemSummary } from './system-summary';
 
 const f = (n: number) => Math.round(n).toLocaleString('en-US');
 
@@ -31,6 +32,7 @@ async function ingest(quick: boolean) {
   console.log('\ncores busy on average (of 2):');
   for (const s of run.scenarios as any[])
     console.log(`  ${s.scenario}: ${JSON.stringify(s.coresBusy)}`);
+  return run;
 }
 
 /** `npm run bench:warehouse [-- --quick]`. */
@@ -45,6 +47,7 @@ async function warehouse(quick: boolean) {
   console.log(
     `| one request: a pallet of ${f(r.packs)} packs (one aggregation scan), median of ${r.rounds} | ${f(r.msMedian)} ms, ${f(r.packsPerSecondMedian)} packs/s |`,
   );
+  return run;
 }
 
 /** `npm run bench:dispense [-- --quick]`. */
@@ -63,20 +66,46 @@ async function dispense(quick: boolean) {
   console.log(
     `| during a bulk ingest of ${f(b.backgroundScansAcceptedPerSecond)} scans/s, ${b.dispenses} dispenses | ${b.p50Ms.toFixed(1)} ms | ${b.p99Ms.toFixed(1)} ms | ${b.maxMs.toFixed(1)} ms |`,
   );
+  return run;
+}
+
+/**
+ * `npm run bench [-- --quick]`: every benchmark, one after another (each on its own database),
+ * then one file with all of them and the summary against the targets.
+ */
+async function all(quick: boolean) {
+  const started = Date.now();
+  const runs: Record<string, Record<string, unknown>> = {};
+  runs.ledger = await ledger(quick);
+  runs.ingest = await ingest(quick);
+  runs.warehouse = await warehouse(quick);
+  runs.dispense = await dispense(quick);
+  runs.queries = await queries(quick);
+  const summary = systemSummary(runs);
+  const date = new Date().toISOString();
+  const run = {
+    bench: 'system',
+    date,
+    machine: runs.ledger.machine,
+    mode: quick ? 'quick' : 'full',
+    durationSeconds: Math.round((Date.now() - started) / 1000),
+    summary,
+    runs,
+  };
+  mkdirSync('bench/results', { recursive: true });
+  const file = `bench/results/${date.slice(0, 10)}${quick ? '-quick' : ''}.json`;
+  writeFileSync(file, JSON.stringify(run, null, 2) + '\n');
+  console.log(
+    `\n## Whole system: ${run.machine as string}, ${run.mode} run in ${run.durationSeconds} s, results in ${file}\n`,
+  );
+  console.log(summaryTable(summary));
 }
 
 /** `npm run bench:<name> [-- --quick]`: results to bench/results/ and a table on stdout. */
 async function main() {
   const quick = process.argv.includes('--quick');
   const which = process.argv[2] ?? 'ledger';
-  if (which === 'all') {
-    // `npm run bench`: every benchmark, one after another (each on its own database).
-    await ledger(quick);
-    await ingest(quick);
-    await warehouse(quick);
-    await dispense(quick);
-    return queries(quick);
-  }
+  if (which === 'all') return all(quick);
   if (which === 'queries') return queries(quick);
   if (which === 'dispense') return dispense(quick);
   if (which === 'ingest') return ingest(quick);
@@ -103,6 +132,7 @@ async function queries(quick: boolean) {
     `| look-back of a ${f(r.lookbackPacks)}-pack lot (every pack dispensed) | ${ms(r.lookbackMs)} | ≤ 300 ms |`,
   );
   console.log(`| board of that lot | ${ms(r.boardMs)} | |`);
+  return run;
 }
 
 /** `npm run bench:ledger [-- --quick]`. */
@@ -139,6 +169,7 @@ async function ledger(quick: boolean) {
   console.log(
     `| consistency proof at ${f(r.logSize)} entries | p50 ${r.consistencyProofMs.p50.toFixed(2)} ms, p99 ${r.consistencyProofMs.p99.toFixed(2)} ms |`,
   );
+  return run;
 }
 
 main().catch((err: Error) => {

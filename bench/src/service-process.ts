@@ -49,6 +49,13 @@ export function cpuSeconds(named: Record<string, number[]>): Record<string, numb
   return out;
 }
 
+/** A process's peak resident set so far (VmHWM), in MiB. */
+export function peakRssMiB(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kib = Number(/^VmHWM:\s+(\d+) kB/m.exec(status)?.[1] ?? NaN);
+  return kib / 1024;
+}
+
 export function pidsOf(command: string): number[] {
   const pids: number[] = [];
   for (const entry of readdirSync('/proc')) {
