@@ -7,12 +7,25 @@ export const DAY_MS = 86_400_000;
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
+// One-entry memos: the ledger sequencer checks a thousand events a batch, and their times and
+// expiry dates mostly repeat.
+let lastDate: string | undefined;
+let lastDateMs: number | null = null;
+let lastInstant: string | undefined;
+let lastInstantDay: string | null = null;
+
 /** A real calendar date 'YYYY-MM-DD' as UTC milliseconds, or null. */
 export function parseIsoDate(value: string): number | null {
+  if (value === lastDate) return lastDateMs;
   const m = ISO_DATE.exec(value);
-  if (!m) return null;
-  const ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
-  return new Date(ms).toISOString().slice(0, 10) === value ? ms : null;
+  let ms: number | null = null;
+  if (m) {
+    ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+    if (new Date(ms).toISOString().slice(0, 10) !== value) ms = null;
+  }
+  lastDate = value;
+  lastDateMs = ms;
+  return ms;
 }
 
 export function isIsoDate(value: string): boolean {
@@ -25,8 +38,14 @@ export function isIsoDate(value: string): boolean {
  * ledger agree on the day whatever the server's zone.
  */
 export function utcDateOf(at: string | Date): string | null {
+  if (typeof at === 'string' && at === lastInstant) return lastInstantDay;
   const ms = typeof at === 'string' ? Date.parse(at) : at.getTime();
-  return Number.isNaN(ms) ? null : new Date(ms).toISOString().slice(0, 10);
+  const day = Number.isNaN(ms) ? null : new Date(ms).toISOString().slice(0, 10);
+  if (typeof at === 'string') {
+    lastInstant = at;
+    lastInstantDay = day;
+  }
+  return day;
 }
 
 /** Whole days from one date to another (negative when `to` is earlier); null if either is not a date. */

@@ -42,17 +42,18 @@ export class DomainUnitEventEvaluator implements UnitEventEvaluator {
       if (refusal) return { accepted: false, ...refusal };
     }
     const updates: UnitRow[] = [];
-    const seen = new Set<string>();
+    // Most events name one pack: no set for them (a thousand events a batch).
+    const seen = event.units.length > 1 ? new Set<string>() : null;
     for (const ref of event.units) {
       const key = unitKey(ref.gtin, ref.serial);
-      if (seen.has(key)) {
+      if (seen?.has(key)) {
         return {
           accepted: false,
           code: 'DUPLICATE_CODE_USE',
           detail: `${ref.gtin}/${ref.serial} is named twice`,
         };
       }
-      seen.add(key);
+      seen?.add(key);
       const current = units.get(key);
       const result = applyUnitAction(current ? toSnapshot(current) : undefined, {
         action: event.action,

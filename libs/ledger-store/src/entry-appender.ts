@@ -1,3 +1,4 @@
+import { BinaryCopyBuffer, canCopy, copyIn, Unencodable } from './binary-copy';
 import { packBytes } from './packed-bytes';
 import { rowsOf, SqlExecutor } from './sql-executor';
 
@@ -15,13 +16,52 @@ export interface LedgerEntryRow {
   leafHash: Buffer;
 }
 
+const COPY_ENTRIES = `COPY ledger_entries
+  (idx, event_id, entry_type, action, refusal_code, event_time, recorded_at, actor_org, entry, leaf_hash)
+  FROM STDIN (FORMAT binary)`;
+
+/** The rows as binary COPY data, or null when a value must go through SQL (Unencodable). */
+export function encodeEntries(rows: LedgerEntryRow[]): Buffer | null {
+  let size = 0;
+  for (const r of rows) size += r.entry.length + 300;
+  const out = new BinaryCopyBuffer(size);
+  try {
+    for (const r of rows) {
+      out.row(10);
+      out.int8(r.index);
+      out.text(r.eventId);
+      out.text(r.entryType);
+      out.text(r.action);
+      out.text(r.refusalCode);
+      out.timestamptz(r.eventTime);
+      out.timestamptz(r.recordedAt);
+      out.text(r.actorOrg);
+      out.bytes(r.entry);
+      out.bytes(r.leafHash);
+    }
+  } catch (err) {
+    if (err instanceof Unencodable) return null;
+    throw err;
+  }
+  return out.finish();
+}
+
 /**
- * Appends a batch with one statement (arrays through unnest: no 65,535-parameter limit; the
- * bytes packed into one binary parameter).
+ * Appends a batch with one statement: binary COPY (`encoded`, from encodeEntries, may be
+ * passed in when it was prepared ahead), or else arrays through unnest (no 65,535-parameter
+ * limit; the bytes packed into one binary parameter).
  * Indexes are assigned by the caller, the single sequencer holding the tree-state row lock.
  */
-export async function insertEntries(db: SqlExecutor, rows: LedgerEntryRow[]): Promise<void> {
+export async function insertEntries(
+  db: SqlExecutor,
+  rows: LedgerEntryRow[],
+  encoded?: Buffer | null,
+): Promise<void> {
   if (rows.length === 0) return;
+  if (canCopy(db)) {
+    const data = encoded === undefined ? encodeEntries(rows) : encoded;
+    if (data) return copyIn(db, COPY_ENTRIES, data);
+  }
   const entries = packBytes(rows.map((r) => r.entry));
   const hashes = packBytes(rows.map((r) => r.leafHash));
   await db.query(

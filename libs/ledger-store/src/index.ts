@@ -18,3 +18,4 @@ export * from './pack-scan-resolver';
 export * from './ledger-verdicts';
 export * from './custody-answer';
 export * from './unit-action-event';
+export * from './binary-copy';

@@ -1,13 +1,24 @@
 import type { LedgerEventInput } from '@trace/queue';
+import { canCopy, copyIn, Unencodable } from './binary-copy';
 import type { SqlExecutor } from './sql-executor';
 import {
   applyStockDeltas,
+  COPY_UNIT_EVENTS,
+  COPY_UNITS,
+  encodeUnitEvents,
+  encodeUnits,
   insertUnitEvents,
   StockDelta,
   unitKey,
   UnitRow,
   writeUnits,
 } from './unit-projection-store';
+
+/** New units and unit index rows as binary COPY data, or null where SQL must do it. */
+interface EncodedProjections {
+  units: Buffer | null;
+  unitEvents: Buffer | null;
+}
 
 type ProjectedEvent = Pick<LedgerEventInput, 'action' | 'units' | 'refs' | 'context'>;
 
@@ -22,6 +33,7 @@ export class ProjectionBatch {
   private readonly unitEvents: { gtin: string; serial: string; index: number }[] = [];
   private readonly approvalUse = new Map<string, number>();
   private readonly aliases: { alias: string; gtin: string; serial: string; index: number }[] = [];
+  private encoded: EncodedProjections | null = null;
 
   /** `units` is the working state: accepted updates are applied to it as they come. */
   constructor(private readonly units: Map<string, UnitRow>) {}
@@ -63,12 +75,30 @@ export class ProjectionBatch {
     return this.changed;
   }
 
+  /**
+   * Encodes the inserts as COPY data now, so that the sequencer can do it before it takes
+   * the tree-state lock. `write` encodes for itself if this was not called.
+   */
+  encode(): void {
+    this.encoded = {
+      units: orSql(() => encodeUnits(this.split().created)),
+      unitEvents: orSql(() => encodeUnitEvents(this.unitEvents)),
+    };
+  }
+
   async write(db: SqlExecutor): Promise<void> {
-    const created: UnitRow[] = [];
-    const updated: UnitRow[] = [];
-    for (const [key, unit] of this.changed) (this.before.get(key) ? updated : created).push(unit);
-    await writeUnits(db, created, updated);
-    await insertUnitEvents(db, this.unitEvents);
+    const { created, updated } = this.split();
+    if (canCopy(db)) {
+      if (!this.encoded) this.encode();
+      const encoded = this.encoded!;
+      if (encoded.units && created.length > 0) await copyIn(db, COPY_UNITS, encoded.units);
+      await writeUnits(db, encoded.units ? [] : created, updated);
+      if (!encoded.unitEvents) await insertUnitEvents(db, this.unitEvents);
+      else if (this.unitEvents.length > 0) await copyIn(db, COPY_UNIT_EVENTS, encoded.unitEvents);
+    } else {
+      await writeUnits(db, created, updated);
+      await insertUnitEvents(db, this.unitEvents);
+    }
     await applyStockDeltas(db, this.stockDeltas());
     if (this.aliases.length > 0) {
       // The first application of a code wins; the service refuses a code already in use.
@@ -92,8 +122,27 @@ export class ProjectionBatch {
     }
   }
 
+  private split(): { created: UnitRow[]; updated: UnitRow[] } {
+    const created: UnitRow[] = [];
+    const updated: UnitRow[] = [];
+    for (const [key, unit] of this.changed) (this.before.get(key) ? updated : created).push(unit);
+    return { created, updated };
+  }
+
   private concerned(event: ProjectedEvent, index: number) {
-    for (const u of event.units) this.unitEvents.push({ gtin: u.gtin, serial: u.serial, index });
+    if (event.units.length === 1) {
+      const u = event.units[0];
+      this.unitEvents.push({ gtin: u.gtin, serial: u.serial, index });
+      return;
+    }
+    // A pack named twice in one event is indexed once (COPY has no ON CONFLICT).
+    const seen = new Set<string>();
+    for (const u of event.units) {
+      const key = unitKey(u.gtin, u.serial);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      this.unitEvents.push({ gtin: u.gtin, serial: u.serial, index });
+    }
   }
 
   private stockDeltas(): StockDelta[] {
@@ -113,5 +162,15 @@ export class ProjectionBatch {
       push(now, +1);
     }
     return deltas;
+  }
+}
+
+/** COPY data, or null when a value must go through SQL (see Unencodable). */
+function orSql(encode: () => Buffer): Buffer | null {
+  try {
+    return encode();
+  } catch (err) {
+    if (err instanceof Unencodable) return null;
+    throw err;
   }
 }

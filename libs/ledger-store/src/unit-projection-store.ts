@@ -1,4 +1,5 @@
 import type { UnitSnapshot } from '@trace/domain';
+import { BinaryCopyBuffer } from './binary-copy';
 import { rowsOf, SqlExecutor } from './sql-executor';
 
 /** A row of the `units` projection: the domain's snapshot plus where it came from. */
@@ -145,6 +146,53 @@ export async function writeUnits(
       [json(updated)],
     );
   }
+}
+
+/** `COPY units (…)` of new units: the same rows as writeUnits' INSERT. */
+export const COPY_UNITS = `COPY units (${COLUMNS.map(([c]) => c).join(', ')}) FROM STDIN (FORMAT binary)`;
+
+/** New units as binary COPY data for COPY_UNITS; throws Unencodable (then use writeUnits). */
+export function encodeUnits(units: UnitRow[]): Buffer {
+  const out = new BinaryCopyBuffer(units.length * 256);
+  // In COLUMNS order, written out: a loop over the column list costs more than the rows.
+  for (const u of units) {
+    out.row(20);
+    out.text(u.gtin);
+    out.text(u.serial);
+    out.text(u.lot);
+    out.date(u.expiry);
+    out.text(u.state);
+    out.text(u.previousState);
+    out.text(u.custodianOrg);
+    out.text(u.locationCode);
+    out.text(u.parent);
+    out.text(u.holdReason);
+    out.text(u.declarationNo);
+    out.text(u.approvalNo);
+    out.text(u.shipmentId);
+    out.text(u.destinationOrg);
+    out.text(u.patientRef);
+    out.text(u.prescriptionId);
+    out.timestamptz(u.dispensedAt);
+    out.text(u.dispensedBy);
+    out.int8(u.lastIndex);
+    out.timestamptz(u.updatedAt);
+  }
+  return out.finish();
+}
+
+export const COPY_UNIT_EVENTS = 'COPY unit_events (gtin, serial, idx) FROM STDIN (FORMAT binary)';
+
+/** Unit index rows as binary COPY data for COPY_UNIT_EVENTS (rows must be distinct). */
+export function encodeUnitEvents(rows: { gtin: string; serial: string; index: number }[]): Buffer {
+  const out = new BinaryCopyBuffer(rows.length * 48);
+  for (const r of rows) {
+    out.row(3);
+    out.text(r.gtin);
+    out.text(r.serial);
+    out.int8(r.index);
+  }
+  return out.finish();
 }
 
 export async function insertUnitEvents(

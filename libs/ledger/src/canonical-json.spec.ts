@@ -1,6 +1,7 @@
 import {
   canonicalBytes,
   canonicalize,
+  canonicalizeStrictly,
   CanonicalJsonError,
   canonicalNumber,
 } from './canonical-json';
@@ -268,5 +269,79 @@ describe('agreement with JSON.stringify on sorted input', () => {
       if (canonicalize(JSON.parse(text)) !== text) mismatches.push(text);
     }
     expect(mismatches).toEqual([]);
+  });
+});
+
+describe('the fast path agrees with the strict serializer', () => {
+  // canonicalize() takes JSON.stringify on key-sorted copies when it can prove that is JCS,
+  // and otherwise the member-by-member serializer: both must give the same text or error.
+  let seed = 7;
+  const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  const pick = <T>(items: T[]): T => items[Math.floor(next() * items.length)];
+  const keys = ['b', 'a', 'aa', 'B', '€', '\ud83d\ude00', '\ufb33', '1', '10', '2', '01', '-1'];
+  const keys2 = [...keys, '__proto__', 'constructor', 'toJSON', '\ud800', 'k"\\'];
+  const leaves = [
+    null,
+    true,
+    false,
+    0,
+    -0,
+    1.5,
+    -1e-7,
+    2 ** 53 - 1,
+    2 ** 53,
+    NaN,
+    Infinity,
+    'plain',
+    'quote " and \\ and \n',
+    '\u2028😀',
+    'lone \udc00',
+    undefined,
+  ];
+  const randomValue = (depth: number, awkward: boolean): unknown => {
+    const kind = Math.floor(next() * (depth > 3 ? 2 : 4));
+    if (kind < 2) return pick(awkward ? leaves : leaves.slice(0, 9).concat(leaves.slice(11, 14)));
+    if (kind === 2) {
+      return Array.from({ length: Math.floor(next() * 4) }, () => randomValue(depth + 1, awkward));
+    }
+    // JSON.parse, as a job's data arrives: own '__proto__' keys and all.
+    const members = Array.from(
+      { length: Math.floor(next() * 5) },
+      () => `${JSON.stringify(pick(awkward ? keys2 : keys))}:null`,
+    );
+    const o = JSON.parse(`{${members.join(',')}}`) as Record<string, unknown>;
+    for (const k of Object.keys(o)) o[k] = randomValue(depth + 1, awkward);
+    return o;
+  };
+  const outcome = (f: (v: unknown) => string, v: unknown) => {
+    try {
+      return f(v);
+    } catch (err) {
+      return `error ${(err as Error).name}: ${(err as Error).message}`;
+    }
+  };
+
+  it.each([false, true])('on 2000 random values (awkward keys and values: %p)', (awkward) => {
+    const mismatches: unknown[] = [];
+    for (let i = 0; i < 2000; i++) {
+      const value = randomValue(0, awkward);
+      const fast = outcome(canonicalize, value);
+      const strict = outcome(canonicalizeStrictly, value);
+      if (fast !== strict) mismatches.push({ fast, strict });
+    }
+    expect(mismatches).toEqual([]);
+  });
+
+  it('on objects already in order, shared and nested deeper than the fast path goes', () => {
+    const shared = { a: [1, { b: 2 }] };
+    let deep: unknown = { z: 1, a: 2 };
+    for (let i = 0; i < 100; i++) deep = [deep, { y: i }];
+    for (const value of [
+      { a: shared, b: shared },
+      deep,
+      Object.assign(Object.create(null), { b: 1, a: 2 }),
+    ]) {
+      expect(canonicalize(value)).toBe(canonicalizeStrictly(value));
+    }
   });
 });
