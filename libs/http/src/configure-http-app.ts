@@ -22,6 +22,31 @@ export interface HttpAppOptions {
 
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 
+/** Deeper than any document this API takes (an EPCIS event nests about ten levels). */
+export const MAX_JSON_DEPTH = 64;
+
+/**
+ * Whether JSON text nests objects and arrays deeper than `max`, read from the bytes before
+ * parsing (strings skipped). A body of thousands of nested brackets parses, but then overflows
+ * the stack of the validation that walks it: a 500 for every service (found by the fault suite).
+ */
+export function jsonNestsDeeperThan(body: Uint8Array, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i];
+    if (inString) {
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped byte
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > max) return true;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return false;
+}
+
 /**
  * Everything about the HTTP edge that is not a Nest provider: helmet, the JSON body parser
  * with its size limit (413 as problem+json), refusal of non-JSON bodies (415), Swagger.
@@ -33,6 +58,13 @@ export function configureHttpApp(app: INestApplication, cfg: AppConfig, opts: Ht
   const parser = express.json({
     limit: cfg.http.bodyLimitBytes,
     type: ['application/json', 'application/*+json', ...(opts.jsonTypes ?? [])],
+    verify: (_req, _res, body) => {
+      if (jsonNestsDeeperThan(body, MAX_JSON_DEPTH)) {
+        throw Object.assign(new Error(`The body nests deeper than ${MAX_JSON_DEPTH} levels`), {
+          type: 'entity.too.deep',
+        });
+      }
+    },
   });
   app.use((req: Request, res: Response, next: NextFunction) => {
     if (BODY_METHODS.has(req.method) && hasBody(req) && !req.is(['json', '+json'])) {

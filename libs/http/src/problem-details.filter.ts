@@ -22,6 +22,25 @@ const CODE_FOR_STATUS: Record<number, string> = {
   503: 'SERVICE_UNAVAILABLE',
 };
 
+/** PostgreSQL: admin_shutdown, crash_shutdown, cannot_connect_now (restarting, recovering). */
+const DATABASE_GOING_AWAY = new Set(['57P01', '57P02', '57P03']);
+const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH']);
+
+/**
+ * The database (or another backing service) is restarting or out of reach: a moment's
+ * outage, not a fault of the request or of the code. Seen by the fault suite while
+ * PostgreSQL restarts: refused connections, sessions terminated, the pool's connect timeout.
+ */
+function isBackendUnavailable(exception: unknown): boolean {
+  const err = exception as { code?: unknown; driverError?: { code?: unknown }; message?: unknown };
+  const sqlState = String(err?.driverError?.code ?? err?.code ?? '');
+  if (DATABASE_GOING_AWAY.has(sqlState) || /^08/.test(sqlState)) return true;
+  if (UNREACHABLE.has(sqlState)) return true;
+  return /Connection terminated|timeout exceeded when trying to connect/.test(
+    String(err?.message ?? ''),
+  );
+}
+
 /** Maps anything thrown during a request to one RFC 7807 answer; only real faults are 5xx. */
 export function toProblem(exception: unknown): ProblemDocument {
   if (exception instanceof ProblemException) return exception.problem;
@@ -51,6 +70,8 @@ export function toProblem(exception: unknown): ProblemDocument {
       case '23503': // foreign_key_violation
       case '23514': // check_violation
       case '22P02': // invalid_text_representation
+      case '22021': // character_not_in_repertoire (a NUL byte in a text parameter)
+      case '22P05': // untranslatable_character
       case '22007': // invalid_datetime_format
       case '22008': // datetime_field_overflow
         return buildProblem(400, 'VALIDATION_FAILED', driver.detail ?? exception.message);
@@ -64,6 +85,11 @@ export function toProblem(exception: unknown): ProblemDocument {
   }
   const parserError = bodyParserProblem(exception);
   if (parserError) return parserError;
+  if (isBackendUnavailable(exception)) {
+    return buildProblem(503, 'SERVICE_UNAVAILABLE', 'The database is unavailable; retry shortly', {
+      retryAfterSeconds: 2,
+    });
+  }
   return buildProblem(500, 'INTERNAL_ERROR', 'An unexpected error occurred');
 }
 
@@ -80,6 +106,8 @@ export function bodyParserProblem(err: unknown): ProblemDocument | null {
           limitBytes: e.limit,
         },
       );
+    case 'entity.too.deep':
+      return buildProblem(400, 'VALIDATION_FAILED', e.message ?? 'The body nests too deeply');
     case 'entity.parse.failed':
       return buildProblem(400, 'VALIDATION_FAILED', `The body is not valid JSON: ${e.message}`);
     case 'encoding.unsupported':

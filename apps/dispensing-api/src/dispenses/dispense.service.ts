@@ -132,6 +132,13 @@ export class DispenseService {
       { prescriptionId, approvalNo: prescription.approvalNo },
       { patientRef: prescription.patientRef },
     );
+    // Read before the commit, so that once the dispense is recorded nothing can fail before
+    // the 201: a retry after a failure past that point would be refused as ALREADY_DISPENSED
+    // (a new event id, since a dispense now stands) and leave a false alert entry.
+    const unit: { lot: string; expiry: string }[] = await this.db.query(
+      `SELECT lot, to_char(expiry, 'YYYY-MM-DD') AS expiry FROM units WHERE gtin = $1 AND serial = $2`,
+      [scan.gtin, scan.serial],
+    );
     const verdict = await this.committed(event);
     const dispenseId = randomUUID();
     try {
@@ -156,10 +163,6 @@ export class DispenseService {
       }
       throw err;
     }
-    const unit: { lot: string; expiry: string }[] = await this.db.query(
-      `SELECT lot, to_char(expiry, 'YYYY-MM-DD') AS expiry FROM units WHERE gtin = $1 AND serial = $2`,
-      [scan.gtin, scan.serial],
-    );
     return {
       dispenseId,
       ledgerIndex: verdict.ledgerIndex,
