@@ -6,7 +6,7 @@ import {
   LedgerSequencer,
   SqlExecutor,
 } from '@trace/ledger-store';
-import { parseVerifierKey, verifyReceiptJson } from '@trace/ledger';
+import { canonicalBytes, leafHash, parseVerifierKey, verifyReceiptJson } from '@trace/ledger';
 import {
   ChildService,
   createTestEnvironment,
@@ -261,6 +261,30 @@ describe('the ledger sequencer against PostgreSQL and Redis', () => {
         expect((await audit()).firstProblem?.index).toBe(7);
       } finally {
         await owner.query('UPDATE ledger_entries SET entry = $1 WHERE idx = 7', [rows[0].entry]);
+      }
+    });
+
+    it('an entry rewritten with its leaf hash recomputed names that entry, not the checkpoint range', async () => {
+      const { rows } = await owner.query(
+        'SELECT entry, leaf_hash FROM ledger_entries WHERE idx = 9',
+      );
+      const envelope = JSON.parse(rows[0].entry.toString('utf8'));
+      envelope.actor.org = 'SOMEONE-ELSE';
+      const forged = canonicalBytes(envelope);
+      await owner.query('UPDATE ledger_entries SET entry = $1, leaf_hash = $2 WHERE idx = 9', [
+        forged,
+        leafHash(forged),
+      ]);
+      try {
+        expect((await audit()).firstProblem).toMatchObject({
+          index: 9,
+          problem: expect.stringMatching(/rewritten with its leaf hash recomputed/),
+        });
+      } finally {
+        await owner.query('UPDATE ledger_entries SET entry = $1, leaf_hash = $2 WHERE idx = 9', [
+          rows[0].entry,
+          rows[0].leaf_hash,
+        ]);
       }
     });
 

@@ -46,6 +46,25 @@ export async function auditLedger(
     root: range.root().toString('base64'),
     firstProblem: { index, problem },
   });
+  /** Set when the entries do not produce the root signed at `to`. */
+  let rewritten: { from: number; to: number } | null = null;
+  /**
+   * Names, within a rewritten range, the first entry whose leaf hash is not the one the stored
+   * tree still holds (an entry edited with its hash recomputed). If the tree was rewritten
+   * too, only the range between two checkpoints is known.
+   */
+  const narrowRewrite = async (report: AuditReport): Promise<AuditReport> => {
+    if (!rewritten) return report;
+    const edited = await firstLeafUnlikeStoredTree(db, rewritten.from, rewritten.to);
+    if (edited === null) return report;
+    return {
+      ...report,
+      firstProblem: {
+        index: edited,
+        problem: `entry rewritten with its leaf hash recomputed: the stored tree holds another leaf, and the entries [${rewritten.from}, ${rewritten.to}) do not produce the root signed in checkpoint ${rewritten.to}`,
+      },
+    };
+  };
   const checkCheckpointsAt = (size: number): AuditReport | null => {
     while (
       nextCheckpoint < checkpoints.length &&
@@ -63,6 +82,7 @@ export async function auditLedger(
       const root = range.root();
       if (!root.equals(cp.root) || !cp.note.includes(`\n${size}\n${root.toString('base64')}\n`)) {
         const previous = nextCheckpoint > 0 ? Number(checkpoints[nextCheckpoint - 1].tree_size) : 0;
+        rewritten = { from: previous, to: size };
         return fail(
           previous,
           `history rewritten: the entries [${previous}, ${size}) do not produce the root signed in checkpoint ${size}`,
@@ -109,7 +129,7 @@ export async function auditLedger(
       }
       created.push(...range.append(leaf));
       const cp = checkCheckpointsAt(range.size);
-      if (cp) return cp;
+      if (cp) return narrowRewrite(cp);
     }
     // Stored tree nodes serve proofs: they must be the tree the entries make.
     const stored = await readNodes(db, created).catch(() => null);
@@ -143,4 +163,27 @@ export async function auditLedger(
     checkpoints: checkpoints.length,
     root: range.root().toString('base64'),
   };
+}
+
+/** The first entry of [from, to) whose stored leaf hash differs from the stored tree's leaf. */
+async function firstLeafUnlikeStoredTree(
+  db: SqlExecutor,
+  from: number,
+  to: number,
+): Promise<number | null> {
+  for (let start = from; start < to; start += PAGE) {
+    const rows = await rowsOf<{ idx: string; leaf_hash: Buffer }>(
+      db,
+      'SELECT idx, leaf_hash FROM ledger_entries WHERE idx >= $1 AND idx < $2 ORDER BY idx',
+      [start, Math.min(to, start + PAGE)],
+    );
+    const leaves = rows.map((r) => ({ level: 0, index: Number(r.idx) }));
+    const stored = await readNodes(db, leaves).catch(() => null);
+    if (!stored) return null;
+    for (const row of rows) {
+      const held = stored.get(nodeKey({ level: 0, index: Number(row.idx) }));
+      if (held && !held.equals(row.leaf_hash)) return Number(row.idx);
+    }
+  }
+  return null;
 }
