@@ -207,7 +207,7 @@ function pgClientOf(db: SqlExecutor): ClientBase | null {
 }
 
 /** Duck-typed, so that a second copy of the pg module (another package's) still counts. */
-function isPgClient(value: unknown): value is ClientBase {
+export function isPgClient(value: unknown): value is ClientBase {
   const connection = (value as { connection?: { sendCopyFail?: unknown } } | null)?.connection;
   return typeof connection?.sendCopyFail === 'function';
 }

@@ -1,13 +1,17 @@
-import { CompactRange, leafHash, NoteVerifier, openCheckpoint } from '@trace/ledger';
+import { CompactRange, NoteVerifier, openCheckpoint } from '@trace/ledger';
+import { AuditReader, openAuditReader } from './audit/audit-reader';
+import { ChunkCheckers } from './audit/chunk-checkers';
+import {
+  AUDIT_CHUNK,
+  AUDIT_CHUNK_LEVEL,
+  AuditProblem,
+  ChunkResult,
+} from './audit/entry-chunk-verifier';
 import { rowsOf, SqlExecutor } from './sql-executor';
 import { nodeKey, readNodes } from './tile-reader';
 import { readTreeState } from './tree-state';
 
-export interface AuditProblem {
-  /** The first entry found wrong (or the first index of a range that cannot be narrowed). */
-  index: number;
-  problem: string;
-}
+export { AUDIT_CHUNK, type AuditProblem } from './audit/entry-chunk-verifier';
 
 export interface AuditReport {
   ok: boolean;
@@ -24,144 +28,176 @@ const PAGE = 5000;
  * stated index and event id, index continuity, every stored tree node against the recomputed
  * tree, the root at every checkpoint against the checkpoint, every checkpoint's signature,
  * and the tree-state row. Stops at the first problem and names the entry.
+ *
+ * The entries are checked in aligned chunks of AUDIT_CHUNK (each a perfect subtree), in worker
+ * threads where it can (ChunkCheckers); here the chunks' results are taken in order, their
+ * roots joined into the tree above them and the checkpoints checked, so the report is the one
+ * a single pass over the entries would give.
  */
 export async function auditLedger(
   db: SqlExecutor,
   verifiers: NoteVerifier[],
   onProgress: (done: number, total: number) => void = () => undefined,
 ): Promise<AuditReport> {
-  const state = await readTreeState(db);
-  const [{ n }] = await rowsOf<{ n: string }>(db, 'SELECT count(*) AS n FROM ledger_entries');
-  const total = Math.max(Number(n), state.size);
+  const reader = await openAuditReader(db);
+  const checkers = new ChunkCheckers();
+  try {
+    return await audit(reader, checkers, verifiers, onProgress);
+  } finally {
+    await checkers.close();
+    await reader.close();
+  }
+}
+
+async function audit(
+  reader: AuditReader,
+  checkers: ChunkCheckers,
+  verifiers: NoteVerifier[],
+  onProgress: (done: number, total: number) => void,
+): Promise<AuditReport> {
+  const db = reader.db;
   const checkpoints = await rowsOf<{ tree_size: string; root: Buffer; note: string }>(
     db,
     'SELECT tree_size, root, note FROM ledger_checkpoints ORDER BY tree_size',
   );
-  const range = new CompactRange();
+  const state = await readTreeState(db);
+  /** The tree above the chunks: its leaves are the roots of the full chunks so far. */
+  const upper = new CompactRange();
+  /** The subtrees of the last, partial chunk (none while every chunk so far was full). */
+  let tail: Uint8Array[] = [];
+  let size = 0;
   let nextCheckpoint = 0;
+  const rootAt = (at: number, edge: Uint8Array[]) =>
+    CompactRange.fromHashes(at, [...upper.hashes(), ...edge]).root();
   const fail = (index: number, problem: string): AuditReport => ({
     ok: false,
-    entries: range.size,
+    entries: size,
     checkpoints: nextCheckpoint,
-    root: range.root().toString('base64'),
+    root: rootAt(size, tail).toString('base64'),
     firstProblem: { index, problem },
   });
-  /** Set when the entries do not produce the root signed at `to`. */
-  let rewritten: { from: number; to: number } | null = null;
   /**
-   * Names, within a rewritten range, the first entry whose leaf hash is not the one the stored
-   * tree still holds (an entry edited with its hash recomputed). If the tree was rewritten
-   * too, only the range between two checkpoints is known.
+   * The checkpoints signed at `at` (whose root is `root`): signature and root. A root that
+   * differs means the entries between the previous checkpoint and this one were rewritten;
+   * an entry edited with its leaf hash recomputed is then named by the stored tree.
    */
-  const narrowRewrite = async (report: AuditReport): Promise<AuditReport> => {
-    if (!rewritten) return report;
-    const edited = await firstLeafUnlikeStoredTree(db, rewritten.from, rewritten.to);
-    if (edited === null) return report;
-    return {
-      ...report,
-      firstProblem: {
-        index: edited,
-        problem: `entry rewritten with its leaf hash recomputed: the stored tree holds another leaf, and the entries [${rewritten.from}, ${rewritten.to}) do not produce the root signed in checkpoint ${rewritten.to}`,
-      },
-    };
-  };
-  const checkCheckpointsAt = (size: number): AuditReport | null => {
+  const checkCheckpointsAt = async (
+    at: number,
+    root: () => Buffer,
+  ): Promise<AuditReport | null> => {
     while (
       nextCheckpoint < checkpoints.length &&
-      Number(checkpoints[nextCheckpoint].tree_size) === size
+      Number(checkpoints[nextCheckpoint].tree_size) === at
     ) {
       const cp = checkpoints[nextCheckpoint];
       try {
         openCheckpoint(cp.note, verifiers);
       } catch (err) {
         return fail(
-          Math.max(0, size - 1),
-          `checkpoint ${size}: signature not valid (${(err as Error).message})`,
+          Math.max(0, at - 1),
+          `checkpoint ${at}: signature not valid (${(err as Error).message})`,
         );
       }
-      const root = range.root();
-      if (!root.equals(cp.root) || !cp.note.includes(`\n${size}\n${root.toString('base64')}\n`)) {
+      const computed = root();
+      if (
+        !computed.equals(cp.root) ||
+        !cp.note.includes(`\n${at}\n${computed.toString('base64')}\n`)
+      ) {
         const previous = nextCheckpoint > 0 ? Number(checkpoints[nextCheckpoint - 1].tree_size) : 0;
-        rewritten = { from: previous, to: size };
-        return fail(
+        const report = fail(
           previous,
-          `history rewritten: the entries [${previous}, ${size}) do not produce the root signed in checkpoint ${size}`,
+          `history rewritten: the entries [${previous}, ${at}) do not produce the root signed in checkpoint ${at}`,
         );
+        const edited = await firstLeafUnlikeStoredTree(db, previous, at);
+        if (edited === null) return report;
+        return {
+          ...report,
+          firstProblem: {
+            index: edited,
+            problem: `entry rewritten with its leaf hash recomputed: the stored tree holds another leaf, and the entries [${previous}, ${at}) do not produce the root signed in checkpoint ${at}`,
+          },
+        };
       }
       nextCheckpoint++;
     }
     return null;
   };
 
-  const atZero = checkCheckpointsAt(0);
+  const atZero = await checkCheckpointsAt(0, () => rootAt(0, []));
   if (atZero) return atZero;
-  let after = -1;
+
+  // Chunks are read and checked ahead, their results taken in order.
+  const inFlight: Promise<ChunkResult>[] = [];
+  const cutSizesOf = (start: number, count: number) =>
+    checkpoints.map((c) => Number(c.tree_size)).filter((s) => s > start && s <= start + count);
+  const take = async (r: ChunkResult): Promise<AuditReport | null> => {
+    for (const cut of r.cuts) {
+      size = cut.size;
+      tail = cut.edge;
+      const problem = await checkCheckpointsAt(cut.size, () => rootAt(cut.size, cut.edge));
+      if (problem) return problem;
+    }
+    size = r.start + r.verified;
+    tail = r.edge;
+    if (r.entryProblem) return fail(r.entryProblem.index, r.entryProblem.problem);
+    if (r.tileProblem) return fail(r.tileProblem.index, r.tileProblem.problem);
+    if (r.verified === AUDIT_CHUNK) {
+      // Nodes above the chunk (the first created is the chunk's root, checked in the chunk).
+      const above = upper
+        .append(r.edge[0])
+        .slice(1)
+        .map((n) => ({ level: n.level + AUDIT_CHUNK_LEVEL, index: n.index, hash: n.hash }));
+      tail = [];
+      const stored = await readNodes(db, above).catch(() => null);
+      for (const node of above) {
+        const hash = stored?.get(nodeKey(node));
+        if (!hash || !hash.equals(node.hash)) {
+          return fail(
+            node.index * 2 ** node.level,
+            `stored tree node ${node.level}/${node.index} is wrong or missing`,
+          );
+        }
+      }
+    }
+    onProgress(size, state.size);
+    return null;
+  };
   for (;;) {
-    const rows = await rowsOf<{ idx: string; event_id: string; entry: Buffer; leaf_hash: Buffer }>(
-      db,
-      'SELECT idx, event_id, entry, leaf_hash FROM ledger_entries WHERE idx > $1 ORDER BY idx LIMIT $2',
-      [after, PAGE],
-    );
-    if (rows.length === 0) break;
-    const created: { level: number; index: number; hash: Buffer }[] = [];
-    for (const row of rows) {
-      const index = Number(row.idx);
-      const expected = range.size;
-      if (index !== expected)
-        return fail(expected, `entry ${expected} is missing (next stored index is ${index})`);
-      const leaf = leafHash(row.entry);
-      if (!leaf.equals(row.leaf_hash))
-        return fail(index, `entry bytes do not hash to the stored leaf hash`);
-      let envelope: { index?: unknown; eventId?: unknown };
-      try {
-        envelope = JSON.parse(row.entry.toString('utf8'));
-      } catch {
-        return fail(index, 'entry bytes are not JSON');
-      }
-      if (envelope.index !== index) {
-        return fail(index, `entry states index ${String(envelope.index)}: moved or swapped`);
-      }
-      if (envelope.eventId !== row.event_id) {
-        return fail(
-          index,
-          `entry states event ${String(envelope.eventId)} but the row says ${row.event_id}`,
-        );
-      }
-      created.push(...range.append(leaf));
-      const cp = checkCheckpointsAt(range.size);
-      if (cp) return narrowRewrite(cp);
+    const chunk = await reader.nextChunk();
+    if (chunk) {
+      const cutSizes = cutSizesOf(chunk.start, chunk.count);
+      inFlight.push(
+        reader
+          .tiles(chunk.start, chunk.count)
+          .then((tiles) => checkers.check({ ...chunk, tiles, cutSizes })),
+      );
+      // Unhandled until taken: a failure surfaces when its turn comes.
+      inFlight[inFlight.length - 1].catch(() => undefined);
     }
-    // Stored tree nodes serve proofs: they must be the tree the entries make.
-    const stored = await readNodes(db, created).catch(() => null);
-    for (const node of created) {
-      const hash = stored?.get(nodeKey(node));
-      if (!hash || !hash.equals(node.hash)) {
-        return fail(
-          node.index * 2 ** node.level,
-          `stored tree node ${node.level}/${node.index} is wrong or missing`,
-        );
-      }
-    }
-    after = Number(rows[rows.length - 1].idx);
-    onProgress(range.size, total);
+    if (inFlight.length === 0) break;
+    if (chunk && inFlight.length < checkers.parallelism + 1) continue;
+    const problem = await take(await inFlight.shift()!);
+    if (problem) return problem;
   }
+
   if (nextCheckpoint < checkpoints.length) {
     return fail(
-      range.size,
-      `checkpoint ${checkpoints[nextCheckpoint].tree_size} is beyond the ${range.size} stored entries`,
+      size,
+      `checkpoint ${checkpoints[nextCheckpoint].tree_size} is beyond the ${size} stored entries`,
     );
   }
-  if (state.size !== range.size || !state.root.equals(range.root())) {
+  const root = rootAt(size, tail);
+  if (state.size !== size || !state.root.equals(root)) {
     return fail(
-      Math.min(state.size, range.size),
+      Math.min(state.size, size),
       `tree state (size ${state.size}) disagrees with the entries`,
     );
   }
   return {
     ok: true,
-    entries: range.size,
+    entries: size,
     checkpoints: checkpoints.length,
-    root: range.root().toString('base64'),
+    root: root.toString('base64'),
   };
 }
 
