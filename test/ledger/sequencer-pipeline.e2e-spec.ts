@@ -150,6 +150,53 @@ describe('the pipelined sequencer', () => {
     expect(sequencer.stats.redecided).toBeGreaterThanOrEqual(1);
   });
 
+  it('writes an urgent batch before bulk decided after it goes on, and a failed one holds nothing up', async () => {
+    const log: string[] = [];
+    class Recording extends DomainUnitEventEvaluator {
+      override evaluate(...args: Parameters<DomainUnitEventEvaluator['evaluate']>) {
+        log.push(`decide ${args[0].units[0].serial}`);
+        return super.evaluate(...args);
+      }
+    }
+    const run = async (failUrgent: boolean, prefix: string) => {
+      transactions.count = 0;
+      const inner = transactions((batch) => failUrgent && batch === 2);
+      const sequencer = new LedgerSequencer(
+        async (work) => {
+          const result = await inner(work);
+          log.push(`commit ${transactions.count}`);
+          return result;
+        },
+        new Recording(),
+        () => new Date(),
+        pool,
+      );
+      const bulk = (tag: string) =>
+        Array.from({ length: 100 }, (_, i) => event('ANNOUNCE', `${prefix}${tag}${i}`));
+      log.length = 0;
+      return Promise.allSettled([
+        sequencer.sequence(bulk('A')),
+        sequencer.sequence([event('ANNOUNCE', `${prefix}U`)], { urgent: true }),
+        sequencer.sequence(bulk('B')),
+      ]);
+    };
+
+    const results = await run(false, 'G');
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled']);
+    // The urgent batch was decided before the second bulk batch, which then waited for it.
+    const urgentDecided = log.indexOf('decide GU');
+    const urgentCommitted = log.indexOf('commit 2');
+    expect(urgentDecided).toBeGreaterThan(log.indexOf('decide GA99'));
+    expect(log.indexOf('decide GB0')).toBeGreaterThan(urgentCommitted);
+
+    // A failed urgent write releases the bulk decisions waiting on it.
+    const failed = await run(true, 'H');
+    expect(failed.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    const s = await state();
+    expect(s.units.HB99).toBe('ANNOUNCED');
+    expect(s.units.HU).toBeUndefined();
+  });
+
   it('records an event JCS cannot represent as an alert, without blocking its batch', async () => {
     const sequencer = new LedgerSequencer(
       transactions(),

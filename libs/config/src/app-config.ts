@@ -45,6 +45,7 @@ export interface LedgerConfig {
   batchMaxWaitMs: number;
   /** Largest bulk batch while interactive events (dispenses) are about. */
   batchMaxEventsWhileInteractive: number;
+  pipelineDepthWhileInteractive: number;
   workerConcurrency: number;
   pipelineDepth: number;
   checkpointIntervalMs: number;
@@ -119,6 +120,7 @@ export function loadAppConfig(env: Record<string, unknown> = process.env): AppCo
       batchMaxEvents: v.LEDGER_BATCH_MAX_EVENTS,
       batchMaxWaitMs: v.LEDGER_BATCH_MAX_WAIT_MS,
       batchMaxEventsWhileInteractive: v.LEDGER_BATCH_MAX_EVENTS_WHILE_INTERACTIVE,
+      pipelineDepthWhileInteractive: v.LEDGER_PIPELINE_DEPTH_WHILE_INTERACTIVE,
       workerConcurrency: v.LEDGER_WORKER_CONCURRENCY,
       pipelineDepth: v.LEDGER_PIPELINE_DEPTH,
       checkpointIntervalMs: v.LEDGER_CHECKPOINT_INTERVAL_MS,

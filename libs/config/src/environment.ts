@@ -93,6 +93,8 @@ export class EnvironmentVariables {
   @Transform(toInt) @IsInt() @Min(1) @Max(5000) LEDGER_WORKER_CONCURRENCY = 200;
   /** Batches in flight at once: the next is decided while the previous one is written. */
   @Transform(toInt) @IsInt() @Min(1) @Max(4) LEDGER_PIPELINE_DEPTH = 2;
+  /** Bulk batches in flight while dispenses are about: one, so a dispense waits behind one. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(4) LEDGER_PIPELINE_DEPTH_WHILE_INTERACTIVE = 1;
   /** How often a new checkpoint is signed while the log grows. */
   @Transform(toInt) @IsInt() @Min(100) @Max(3_600_000) LEDGER_CHECKPOINT_INTERVAL_MS = 1000;
 

@@ -80,9 +80,23 @@ export class LedgerSequencer {
     private readonly reads?: SqlExecutor,
   ) {}
 
-  sequence(events: LedgerEventInput[]): Promise<LedgerVerdict[]> {
-    const prepared = this.decisions.run(() => this.prepare(events));
-    return this.writes.run(async () => {
+  /**
+   * Sequences one batch. An `urgent` batch (a person waits at a counter) is written with the
+   * event loop to itself: from the moment it is decided until it commits, bulk decisions pause
+   * at their yields, so its round trips do not queue behind their work.
+   */
+  sequence(events: LedgerEventInput[], opts: { urgent?: boolean } = {}): Promise<LedgerVerdict[]> {
+    const urgent = opts.urgent === true;
+    let held = false;
+    const prepared = this.decisions.run(async () => {
+      const batch = await this.prepare(events, urgent);
+      if (urgent) {
+        this.holdBulk();
+        held = true;
+      }
+      return batch;
+    });
+    const written = this.writes.run(async () => {
       try {
         const batch = await this.transaction(async (db) => this.write(db, events, await prepared));
         // Committed: the database now shows what later decisions overlaid from memory.
@@ -94,6 +108,37 @@ export class LedgerSequencer {
         throw err;
       }
     });
+    if (!urgent) return written;
+    return written.finally(async () => {
+      // The write can fail before its decision is in: release only what was held, once held.
+      await prepared.catch(() => undefined);
+      if (held) this.releaseBulk();
+    });
+  }
+
+  /** Urgent batches decided and not yet written; bulk decisions wait on `bulkGate` meanwhile. */
+  private urgentHolds = 0;
+  private bulkGate: { promise: Promise<void>; open: () => void } | null = null;
+
+  private holdBulk() {
+    if (this.urgentHolds++ === 0) {
+      let open!: () => void;
+      const promise = new Promise<void>((resolve) => (open = resolve));
+      this.bulkGate = { promise, open };
+    }
+  }
+
+  private releaseBulk() {
+    if (--this.urgentHolds === 0 && this.bulkGate) {
+      this.bulkGate.open();
+      this.bulkGate = null;
+    }
+  }
+
+  /** A yield of a decision, which for bulk work also waits while an urgent batch is written. */
+  private async yieldFor(urgent: boolean) {
+    await yieldToWrites();
+    while (!urgent && this.bulkGate) await this.bulkGate.promise;
   }
 
   private invalidate() {
@@ -103,7 +148,7 @@ export class LedgerSequencer {
   }
 
   /** Decides a batch outside any transaction, on top of the batches still being written. */
-  private async prepare(events: LedgerEventInput[]): Promise<PreparedBatch | null> {
+  private async prepare(events: LedgerEventInput[], urgent = false): Promise<PreparedBatch | null> {
     const reads = this.reads;
     if (!reads) return null;
     try {
@@ -131,7 +176,7 @@ export class LedgerSequencer {
         }
       }
       if (generation !== this.generation || memory !== this.memory) return null;
-      const batch = await this.decide(events, prior, units, baseSize, memory, generation);
+      const batch = await this.decide(events, prior, units, baseSize, memory, generation, urgent);
       if (generation !== this.generation) return null;
       this.pending.push(batch);
       return batch;
@@ -182,6 +227,7 @@ export class LedgerSequencer {
     baseSize: number,
     memory: TreeMemory,
     generation: number,
+    urgent = true,
   ): Promise<PreparedBatch> {
     const recordTime = this.clock().toISOString();
     const verdicts: LedgerVerdict[] = [];
@@ -209,7 +255,7 @@ export class LedgerSequencer {
         );
       }
       // Let the driver send the statements of the batch being written meanwhile.
-      if (i % ENCODE_SLICE === 0) await yieldToWrites();
+      if (i % ENCODE_SLICE === 0) await this.yieldFor(urgent);
       let outcome: EvaluationOutcome =
         (event.atomicGroup !== undefined ? group?.get(event.eventId) : undefined) ??
         this.evaluator.evaluate(event, units, index, recordTime);
@@ -259,12 +305,12 @@ export class LedgerSequencer {
       verdicts.push(verdict);
     }
 
-    await yieldToWrites();
+    await this.yieldFor(urgent);
     for (const row of rows) memory.tiles.add(memory.range.append(row.leafHash));
     // Encoding the inserts here keeps that work out of the write, which holds the lock.
-    await yieldToWrites();
+    await this.yieldFor(urgent);
     projections.encode();
-    await yieldToWrites();
+    await this.yieldFor(urgent);
     const entriesCopy = encodeEntries(rows);
     return {
       generation,

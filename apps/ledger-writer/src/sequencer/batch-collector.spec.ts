@@ -127,6 +127,35 @@ describe('BatchCollector', () => {
     expect(batches[batches.length - 1]).toEqual([6, 7, 8]);
   });
 
+  it('runs fewer bulk flushes at once while urgent callers are about, and tells the flush which is urgent', async () => {
+    let now = 0;
+    let running = 0;
+    const peaks: number[] = [];
+    const urgentFlags: boolean[] = [];
+    const c = new BatchCollector<number, number>(
+      { maxItems: 2, maxWaitMs: 1000, maxFlushes: 2, maxFlushesWhileUrgent: 1, urgentWindowMs: 50 },
+      async (items, urgent) => {
+        urgentFlags.push(urgent);
+        if (!urgent) peaks.push(++running);
+        await new Promise((r) => setTimeout(r, 5));
+        if (!urgent) running--;
+        return items;
+      },
+      () => now,
+    );
+    await Promise.all([c.add([1, 2]), c.add([3, 4]), c.add([5, 6])]);
+    expect(Math.max(...peaks)).toBe(2);
+    await c.add([0], { urgent: true });
+    peaks.length = 0;
+    await Promise.all([c.add([1, 2]), c.add([3, 4]), c.add([5, 6])]);
+    expect(Math.max(...peaks)).toBe(1);
+    expect(urgentFlags.filter(Boolean)).toHaveLength(1);
+    now = 1000; // quiet counters: pipelined again
+    peaks.length = 0;
+    await Promise.all([c.add([1, 2]), c.add([3, 4]), c.add([5, 6])]);
+    expect(Math.max(...peaks)).toBe(2);
+  });
+
   it('answers a split caller with the failure of any of its batches, once', async () => {
     let calls = 0;
     const c = new BatchCollector<number, number>({ maxItems: 2, maxWaitMs: 1 }, async (items) => {

@@ -17,6 +17,12 @@ export interface BatchCollectorLimits {
    * urgent item can find in flight ahead of it is at most this much work per slot.
    */
   maxItemsWhileUrgent?: number;
+  /**
+   * Bulk flushes at once while urgent callers are about: with one, an urgent batch is decided
+   * on top of at most one bulk batch and written right after it, never behind a second one
+   * already decided ahead.
+   */
+  maxFlushesWhileUrgent?: number;
   urgentWindowMs?: number;
 }
 
@@ -62,7 +68,7 @@ export class BatchCollector<T, R> {
 
   constructor(
     limits: BatchCollectorLimits,
-    private readonly flush: (items: T[]) => Promise<R[]>,
+    private readonly flush: (items: T[], urgent: boolean) => Promise<R[]>,
     private readonly now: () => number = () => performance.now(),
   ) {
     this.limits = {
@@ -70,6 +76,7 @@ export class BatchCollector<T, R> {
       maxItemsWhileUrgent: limits.maxItems,
       urgentWindowMs: 10_000,
       ...limits,
+      maxFlushesWhileUrgent: limits.maxFlushesWhileUrgent ?? limits.maxFlushes ?? 1,
     };
   }
 
@@ -102,7 +109,7 @@ export class BatchCollector<T, R> {
   async drain(): Promise<void> {
     for (;;) {
       this.startUrgentFlush();
-      if (this.bulkFlushing.size < this.limits.maxFlushes) this.startBulkFlush();
+      if (this.bulkFlushing.size < this.bulkSlots) this.startBulkFlush();
       const running = [...this.bulkFlushing];
       if (this.urgentFlushing) running.push(this.urgentFlushing);
       if (running.length === 0) {
@@ -114,16 +121,23 @@ export class BatchCollector<T, R> {
     }
   }
 
+  private get urgentAbout(): boolean {
+    return this.now() - this.lastUrgentAt < this.limits.urgentWindowMs;
+  }
+
   private get bulkCap(): number {
-    const urgentAbout = this.now() - this.lastUrgentAt < this.limits.urgentWindowMs;
-    return urgentAbout ? this.limits.maxItemsWhileUrgent : this.limits.maxItems;
+    return this.urgentAbout ? this.limits.maxItemsWhileUrgent : this.limits.maxItems;
+  }
+
+  private get bulkSlots(): number {
+    return this.urgentAbout ? this.limits.maxFlushesWhileUrgent : this.limits.maxFlushes;
   }
 
   private startUrgentFlush() {
     if (this.urgentFlushing || this.urgent.length === 0) return;
     const callers = this.urgent.splice(0, this.urgent.length);
     const pieces = callers.map((caller) => this.take(caller, caller.items.length));
-    const flushing = this.run(pieces).finally(() => {
+    const flushing = this.run(pieces, true).finally(() => {
       this.urgentFlushing = null;
       this.startUrgentFlush();
     });
@@ -131,7 +145,7 @@ export class BatchCollector<T, R> {
   }
 
   private scheduleBulk() {
-    if (this.bulkFlushing.size >= this.limits.maxFlushes) return; // a flush reschedules on end
+    if (this.bulkFlushing.size >= this.bulkSlots) return; // a flush reschedules on end
     if (this.bulkItems >= this.bulkCap) {
       this.startBulkFlush();
     } else if (!this.timer) {
@@ -144,7 +158,7 @@ export class BatchCollector<T, R> {
       clearTimeout(this.timer);
       this.timer = null;
     }
-    if (this.bulkFlushing.size >= this.limits.maxFlushes || this.bulk.length === 0) return;
+    if (this.bulkFlushing.size >= this.bulkSlots || this.bulk.length === 0) return;
     const cap = this.bulkCap;
     const pieces: Piece<T, R>[] = [];
     let count = 0;
@@ -166,7 +180,7 @@ export class BatchCollector<T, R> {
     }
     this.bulkItems -= count;
     if (pieces.length === 0) return;
-    const flushing: Promise<void> = this.run(pieces).finally(() => {
+    const flushing: Promise<void> = this.run(pieces, false).finally(() => {
       this.bulkFlushing.delete(flushing);
       if (this.bulk.length > 0) this.scheduleBulk();
     });
@@ -182,11 +196,12 @@ export class BatchCollector<T, R> {
     return piece;
   }
 
-  private async run(pieces: Piece<T, R>[]) {
+  private async run(pieces: Piece<T, R>[], urgent: boolean) {
     let results: R[];
     try {
       results = await this.flush(
         pieces.flatMap((p) => p.caller.items.slice(p.start, p.start + p.count)),
+        urgent,
       );
     } catch (err) {
       for (const { caller } of pieces) {

@@ -57,10 +57,11 @@ export class SequencerWorkerService implements OnApplicationBootstrap, OnApplica
         maxWaitMs: cfg.ledger.batchMaxWaitMs,
         maxFlushes: cfg.ledger.pipelineDepth,
         maxItemsWhileUrgent: cfg.ledger.batchMaxEventsWhileInteractive,
+        maxFlushesWhileUrgent: cfg.ledger.pipelineDepthWhileInteractive,
       },
-      (events) =>
+      (events, urgent) =>
         this.metrics
-          .timeBatch(events.length, () => this.sequencer.sequence(events))
+          .timeBatch(events.length, () => this.sequencer.sequence(events, { urgent }))
           .finally(() => this.metrics.pipeline(this.sequencer.stats)),
     );
   }
