@@ -1,15 +1,21 @@
 import { AppConfig, loadAppConfig } from '@trace/config';
 import { ensureRolesAndDatabase, runMigrations, withDatabase } from '@trace/database';
+import { deleteQueueKeys } from '@trace/queue';
 import { Client, Pool } from 'pg';
 
-/** A throw-away database for one benchmark run, migrated like production, dropped after. */
+/**
+ * A throw-away database for one benchmark run, migrated like production, and a Redis key
+ * prefix for its services' queues; `drop` removes both.
+ */
 export async function createBenchDatabase(): Promise<{
   cfg: AppConfig;
   pool: Pool;
   ownerPool: Pool;
+  redisPrefix: string;
   drop(): Promise<void>;
 }> {
   const name = `trace_bench_${Date.now().toString(36)}`;
+  const redisPrefix = `bench-${Date.now().toString(36)}`;
   const cfg = loadAppConfig({ ...process.env, DATABASE_NAME: name });
   await ensureRolesAndDatabase(cfg.database);
   await runMigrations(cfg.database);
@@ -38,9 +44,11 @@ export async function createBenchDatabase(): Promise<{
     cfg,
     pool,
     ownerPool,
+    redisPrefix,
     drop: async () => {
       await pool.end();
       await ownerPool.end();
+      await deleteQueueKeys(cfg.redis, redisPrefix);
       const admin = new Client({ connectionString: withDatabase(db.adminUrl, 'postgres') });
       await admin.connect();
       await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);

@@ -67,7 +67,7 @@ export async function runDispenseBench(opts: { quick: boolean }) {
   const db = await createBenchDatabase();
   const env = {
     DATABASE_NAME: db.cfg.database.database,
-    REDIS_PREFIX: `bench-${Date.now().toString(36)}`,
+    REDIS_PREFIX: db.redisPrefix,
     LOG_LEVEL: 'warn',
     JWT_SECRET: db.cfg.auth.jwtSecret,
     LEDGER_SIGNING_KEY: formatPrivateKey(generateSigner(db.cfg.ledger.origin)),

@@ -71,7 +71,7 @@ interface Scenario {
  */
 export async function runIngestBench(opts: { quick: boolean }) {
   const db = await createBenchDatabase();
-  const prefix = `bench-${Date.now().toString(36)}`;
+  const prefix = db.redisPrefix;
   const env = {
     DATABASE_NAME: db.cfg.database.database,
     REDIS_PREFIX: prefix,

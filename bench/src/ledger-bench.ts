@@ -3,6 +3,7 @@ import type { LedgerEventInput } from '@trace/queue';
 import { gs1CheckDigit } from '@trace/identifiers';
 import { cpus, totalmem } from 'node:os';
 import { Pool } from 'pg';
+import { machineCalibration } from './machine-calibration';
 import { createBenchDatabase, percentile, poolTransactions, progress } from './bench-database';
 
 const GTIN = '0030012345001' + gs1CheckDigit('0030012345001');
@@ -176,6 +177,7 @@ export async function runLedgerBench(opts: { quick: boolean }) {
     date: new Date().toISOString(),
     machine: `${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
     mode: opts.quick ? 'quick' : 'full',
+    calibration: machineCalibration(),
   };
   try {
     // As the ledger-writer runs it: reads outside the transaction, two batches in flight.

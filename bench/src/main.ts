@@ -4,6 +4,7 @@ import { runIngestBench } from './ingest-bench';
 import { runQueriesBench } from './queries-bench';
 import { runLedgerBench } from './ledger-bench';
 import { runWarehouseBench } from './warehouse-bench';
+import { machineCalibration } from './machine-calibration';
 import { summaryTable, systemSummary } from './system-summary';
 
 const f = (n: number) => Math.round(n).toLocaleString('en-US');
@@ -75,6 +76,7 @@ async function dispense(quick: boolean) {
  */
 async function all(quick: boolean) {
   const started = Date.now();
+  const calibration = machineCalibration();
   const runs: Record<string, Record<string, unknown>> = {};
   runs.ledger = await ledger(quick);
   runs.ingest = await ingest(quick);
@@ -89,6 +91,7 @@ async function all(quick: boolean) {
     machine: runs.ledger.machine,
     mode: quick ? 'quick' : 'full',
     durationSeconds: Math.round((Date.now() - started) / 1000),
+    calibration,
     summary,
     runs,
   };
@@ -97,6 +100,9 @@ async function all(quick: boolean) {
   writeFileSync(file, JSON.stringify(run, null, 2) + '\n');
   console.log(
     `\n## Whole system: ${run.machine as string}, ${run.mode} run in ${run.durationSeconds} s, results in ${file}\n`,
+  );
+  console.log(
+    `machine speed at the start (lower is faster): SHA-256 of 700 bytes ${calibration.sha256Of700BytesNs} ns, JSON round trip of an envelope ${calibration.jsonRoundTripUs} µs\n`,
   );
   console.log(summaryTable(summary));
 }
@@ -140,6 +146,9 @@ async function ledger(quick: boolean) {
   const run = await runLedgerBench({ quick });
   save(run, quick);
   const r = run as any;
+  console.log(
+    `machine speed (lower is faster): SHA-256 of 700 bytes ${r.calibration.sha256Of700BytesNs} ns, JSON round trip ${r.calibration.jsonRoundTripUs} µs\n`,
+  );
   console.log('| measure | result |\n|---|---|');
   console.log(
     `| naive per-event trigger hash chain, entries only (4 writers; median of 3) | ${f(r.naiveChainEventsPerSecond)} events/s |`,

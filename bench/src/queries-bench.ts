@@ -129,7 +129,7 @@ export async function runQueriesBench(opts: { quick: boolean }) {
   const signingKey = formatPrivateKey(generateSigner(db.cfg.ledger.origin));
   const env = {
     DATABASE_NAME: db.cfg.database.database,
-    REDIS_PREFIX: `bench-${Date.now().toString(36)}`,
+    REDIS_PREFIX: db.redisPrefix,
     LOG_LEVEL: 'warn',
     JWT_SECRET: db.cfg.auth.jwtSecret,
     LEDGER_SIGNING_KEY: signingKey,

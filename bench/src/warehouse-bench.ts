@@ -26,7 +26,7 @@ export async function runWarehouseBench(opts: { quick: boolean }) {
   const db = await createBenchDatabase();
   const env = {
     DATABASE_NAME: db.cfg.database.database,
-    REDIS_PREFIX: `bench-${Date.now().toString(36)}`,
+    REDIS_PREFIX: db.redisPrefix,
     LOG_LEVEL: 'warn',
     JWT_SECRET: db.cfg.auth.jwtSecret,
     LEDGER_SIGNING_KEY: formatPrivateKey(generateSigner(db.cfg.ledger.origin)),

@@ -1,7 +1,7 @@
 import { AppConfig, loadAppConfig } from '@trace/config';
 import { formatPrivateKey, generateSigner } from '@trace/ledger';
 import { ensureRolesAndDatabase, runMigrations, withDatabase } from '@trace/database';
-import { Redis } from 'ioredis';
+import { deleteQueueKeys } from '@trace/queue';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 
@@ -58,24 +58,7 @@ async function dropDatabase(cfg: AppConfig) {
 }
 
 export async function deleteRedisKeys(cfg: AppConfig) {
-  const redis = new Redis({ host: cfg.redis.host, port: cfg.redis.port, lazyConnect: true });
-  await redis.connect();
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(
-        cursor,
-        'MATCH',
-        `${cfg.redis.prefix}:*`,
-        'COUNT',
-        1000,
-      );
-      if (keys.length) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
+  await deleteQueueKeys(cfg.redis, cfg.redis.prefix);
 }
 
 /** A connection to the test database as the service login or as the schema owner. */

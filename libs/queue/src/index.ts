@@ -5,3 +5,4 @@ export * from './queue.module';
 export * from './redis-connection';
 export * from './ledger-job';
 export * from './ledger-queue.client';
+export * from './queue-keys';

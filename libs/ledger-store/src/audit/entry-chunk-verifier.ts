@@ -198,7 +198,7 @@ function scanClaims(
     const c = b[i];
     if (c === QUOTE) {
       const from = i;
-      const to = stringEnd(bytes, i);
+      const to = stringEnd(b, i);
       if (to < 0) return undefined;
       i = to + 1;
       if (depth !== 1 || !keyNext) continue;
@@ -213,7 +213,7 @@ function scanClaims(
         i = end;
       } else if (sameRange(b, from, EVENT_ID_KEY) && EVENT_ID_KEY.length === i - from) {
         if (eventId !== undefined || b[i + 1] !== QUOTE) return undefined;
-        const end = stringEnd(bytes, i + 1);
+        const end = stringEnd(b, i + 1);
         if (end < 0) return undefined;
         for (let k = i + 2; k < end; k++) if (b[k] === BACKSLASH) return undefined;
         eventId = { start: i + 2, end };
@@ -252,16 +252,14 @@ function mentionsKeysAfter(b: Uint8Array, from: number): boolean {
 }
 
 /** The closing quote of the string opening at `open` (escapes skipped), or -1. */
-function stringEnd(bytes: Buffer, open: number): number {
-  let at = open + 1;
-  for (;;) {
-    const q = bytes.indexOf(QUOTE, at);
-    if (q < 0) return -1;
-    let backslashes = 0;
-    while (bytes[q - 1 - backslashes] === BACKSLASH) backslashes++;
-    if (backslashes % 2 === 0) return q;
-    at = q + 1;
+function stringEnd(b: Uint8Array, open: number): number {
+  // A plain loop: strings here are short, and a native search costs more per call.
+  for (let i = open + 1; i < b.length; i++) {
+    const c = b[i];
+    if (c === BACKSLASH) i++;
+    else if (c === QUOTE) return i;
   }
+  return -1;
 }
 
 /** End of a plain integer value (digits, optional minus) starting at `from`, or -1. */
