@@ -82,13 +82,38 @@ export function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
-/** One line a second on stderr, so a long run shows it is alive. */
+let lastLine = Date.now();
+let phaseName = 'starting';
+let phaseStarted = Date.now();
+
+/** Starts a phase of a run: says so on stderr; the heartbeat names it while it runs. */
+export function phase(text: string): void {
+  process.stderr.write(`${text}\n`);
+  phaseName = text.replace(/…$/, '');
+  phaseStarted = lastLine = Date.now();
+}
+
+/**
+ * One line a second while a run is alive: a phase's own progress when it reports some,
+ * otherwise the phase and how long it has taken so far.
+ */
+export function startHeartbeat(): () => void {
+  const timer = setInterval(() => {
+    if (Date.now() - lastLine < 1000) return;
+    lastLine = Date.now();
+    process.stderr.write(`  ${phaseName}: ${Math.round((lastLine - phaseStarted) / 1000)} s\n`);
+  }, 200);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
+/** One line a second on stderr, so a long run shows how far it is. */
 export function progress(label: string): { tick(done: number, total: number): void; end(): void } {
   let last = 0;
   return {
     tick(done, total) {
       if (Date.now() - last < 1000) return;
-      last = Date.now();
+      last = lastLine = Date.now();
       process.stderr.write(`  ${label}: ${done}/${total}\n`);
     },
     end() {

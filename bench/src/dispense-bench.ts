@@ -5,7 +5,7 @@ import { DomainUnitEventEvaluator, LedgerSequencer } from '@trace/ledger-store';
 import type { LedgerEventInput } from '@trace/queue';
 import type { ChildProcess } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
-import { createBenchDatabase, percentile, poolTransactions } from './bench-database';
+import { createBenchDatabase, percentile, poolTransactions, phase } from './bench-database';
 import { startService, stopServices } from './service-process';
 
 const GCP = '9506000';
@@ -156,10 +156,10 @@ export async function runDispenseBench(opts: { quick: boolean }) {
       };
     };
 
-    process.stderr.write('dispensing alone…\n');
+    phase('dispensing alone…');
     const alone = await dispensePhase(serials.slice(0, perPhase));
 
-    process.stderr.write('dispensing during a bulk ingest…\n');
+    phase('dispensing during a bulk ingest…');
     let ingesting = true;
     let ingested = 0;
     const ingestStarted = Date.now();

@@ -3,7 +3,7 @@ import { gs1CheckDigit } from '@trace/identifiers';
 import { formatPrivateKey, generateSigner } from '@trace/ledger';
 import type { ChildProcess } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
-import { createBenchDatabase, progress } from './bench-database';
+import { createBenchDatabase, progress, phase } from './bench-database';
 import { cpuSeconds, peakRssMiB, pidsOf, startService, stopServices } from './service-process';
 
 const GCP = '9506000';
@@ -120,7 +120,7 @@ export async function runIngestBench(opts: { quick: boolean }) {
     ];
     const results: Record<string, unknown>[] = [];
     for (const s of scenarios) {
-      process.stderr.write(`${s.label}…\n`);
+      phase(`${s.label}…`);
       const bodies = Array.from({ length: s.requests }, () => JSON.stringify(s.make().body));
       const path = s.make().path;
       const before = Number(

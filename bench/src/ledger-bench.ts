@@ -4,7 +4,13 @@ import { gs1CheckDigit } from '@trace/identifiers';
 import { cpus, totalmem } from 'node:os';
 import { Pool } from 'pg';
 import { machineCalibration } from './machine-calibration';
-import { createBenchDatabase, percentile, poolTransactions, progress } from './bench-database';
+import {
+  createBenchDatabase,
+  percentile,
+  poolTransactions,
+  progress,
+  phase,
+} from './bench-database';
 
 const GTIN = '0030012345001' + gs1CheckDigit('0030012345001');
 const actor = { sub: 'bench', org: 'IMP-BENCH', roles: ['importer'] };
@@ -194,7 +200,7 @@ export async function runLedgerBench(opts: { quick: boolean }) {
     const sameWorkRuns: number[] = [];
     const batch1000Runs: number[] = [];
     for (let round = 1; round <= rounds; round++) {
-      process.stderr.write(`round ${round} of ${rounds}: naive chains, sequencer at 1000…\n`);
+      phase(`round ${round} of ${rounds}: naive chains, sequencer at 1000…`);
       naiveRuns.push(await naiveChain(db.ownerPool, opts.quick ? 1000 : 3000));
       sameWorkRuns.push(await naiveChainWithProjections(db.ownerPool, opts.quick ? 1000 : 3000));
       batch1000Runs.push(
@@ -213,12 +219,12 @@ export async function runLedgerBench(opts: { quick: boolean }) {
       [1, opts.quick ? 1000 : 3000],
       [100, opts.quick ? 10_000 : 30_000],
     ]) {
-      process.stderr.write(`sequencer, batches of ${batch}…\n`);
+      phase(`sequencer, batches of ${batch}…`);
       rates[`batch${batch}`] = await sequencerRate(sequencer, batch, total, `batch ${batch}`);
     }
     rates.batch1000 = median(batch1000Runs);
     run.rounds = { naive: naiveRuns, naiveWithProjections: sameWorkRuns, batch1000: batch1000Runs };
-    process.stderr.write('sequencer, batches of 1000, one at a time (no pipelining)…\n');
+    phase('sequencer, batches of 1000, one at a time (no pipelining)…');
     rates.batch1000Serial = await sequencerRate(
       new LedgerSequencer(poolTransactions(db.pool), new DomainUnitEventEvaluator()),
       1000,
@@ -235,13 +241,13 @@ export async function runLedgerBench(opts: { quick: boolean }) {
 
     const reader = new LedgerReader(db.pool);
     const have = await reader.size();
-    process.stderr.write(`growing the log to ${logSize} entries…\n`);
+    phase(`growing the log to ${logSize} entries…`);
     const growStarted = Date.now();
     await sequencerRate(sequencer, 1000, logSize - have, 'grow');
     run.logSize = await reader.size();
     run.buildSeconds = (Date.now() - growStarted) / 1000;
 
-    process.stderr.write('inclusion and consistency proofs…\n');
+    phase('inclusion and consistency proofs…');
     const size = run.logSize as number;
     const inclusion: number[] = [];
     const consistency: number[] = [];

@@ -4,6 +4,7 @@ import { runIngestBench } from './ingest-bench';
 import { runQueriesBench } from './queries-bench';
 import { runLedgerBench } from './ledger-bench';
 import { runWarehouseBench } from './warehouse-bench';
+import { phase, startHeartbeat } from './bench-database';
 import { machineCalibration } from './machine-calibration';
 import { summaryTable, systemSummary } from './system-summary';
 
@@ -79,9 +80,13 @@ async function all(quick: boolean) {
   const calibration = machineCalibration();
   const runs: Record<string, Record<string, unknown>> = {};
   runs.ledger = await ledger(quick);
+  phase('ingest benchmark: setting up…');
   runs.ingest = await ingest(quick);
+  phase('warehouse benchmark: setting up…');
   runs.warehouse = await warehouse(quick);
+  phase('dispense benchmark: setting up…');
   runs.dispense = await dispense(quick);
+  phase('queries benchmark: setting up…');
   runs.queries = await queries(quick);
   const summary = systemSummary(runs);
   const date = new Date().toISOString();
@@ -111,6 +116,8 @@ async function all(quick: boolean) {
 async function main() {
   const quick = process.argv.includes('--quick');
   const which = process.argv[2] ?? 'ledger';
+  startHeartbeat();
+  phase(`${which} benchmark${quick ? ' (quick)' : ''}: setting up…`);
   if (which === 'all') return all(quick);
   if (which === 'queries') return queries(quick);
   if (which === 'dispense') return dispense(quick);

@@ -12,7 +12,13 @@ import type { LedgerEventInput } from '@trace/queue';
 import type { ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpus, totalmem } from 'node:os';
-import { createBenchDatabase, percentile, poolTransactions, progress } from './bench-database';
+import {
+  createBenchDatabase,
+  percentile,
+  poolTransactions,
+  progress,
+  phase,
+} from './bench-database';
 import { startService, stopServices } from './service-process';
 
 const GCP = '9506000';
@@ -236,7 +242,7 @@ export async function runQueriesBench(opts: { quick: boolean }) {
     );
     await db.pool.query('ANALYZE');
     // The offline audit `cli verify` runs: every leaf hash, the tree, the checkpoint.
-    process.stderr.write('auditing the whole log…\n');
+    phase('auditing the whole log…');
     const auditStarted = process.hrtime.bigint();
     const audit = await auditLedger(db.pool, [parseVerifierKey(signer.verifierKey)]);
     if (!audit.ok) throw new Error(`the bench log does not verify: ${JSON.stringify(audit)}`);
@@ -258,7 +264,7 @@ export async function runQueriesBench(opts: { quick: boolean }) {
     };
     const all = lots.flatMap((l) => l.serials);
     const pick = () => all[Math.floor(Math.random() * all.length)];
-    process.stderr.write('custody with proofs…\n');
+    phase('custody with proofs…');
     await timed(50, async () => void (await get(`/v1/units/${GTIN}/${pick()}/custody?proof=true`)));
     const custody = await timed(opts.quick ? 300 : 2000, async () => {
       const answer = (await get(`/v1/units/${GTIN}/${pick()}/custody?proof=true`)) as {
@@ -269,7 +275,7 @@ export async function runQueriesBench(opts: { quick: boolean }) {
     const plain = await timed(opts.quick ? 300 : 1000, async () => {
       await get(`/v1/units/${GTIN}/${pick()}/custody`);
     });
-    process.stderr.write(`look-back of a ${lookbackPacks}-pack lot…\n`);
+    phase(`look-back of a ${lookbackPacks}-pack lot…`);
     const lookback = await timed(opts.quick ? 10 : 30, async () => {
       const patients = (await get(`/v1/lots/${GTIN}/${LOOKBACK_LOT}/patients`)) as unknown[];
       if (patients.length !== lookbackPacks) throw new Error(`look-back: ${patients.length}`);

@@ -3,7 +3,7 @@ import { gs1CheckDigit } from '@trace/identifiers';
 import { formatPrivateKey, generateSigner } from '@trace/ledger';
 import type { ChildProcess } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
-import { createBenchDatabase, percentile } from './bench-database';
+import { createBenchDatabase, percentile, phase } from './bench-database';
 import { startService, stopServices } from './service-process';
 
 const GCP = '9506000';
@@ -90,12 +90,13 @@ export async function runWarehouseBench(opts: { quick: boolean }) {
           },
         ],
       };
+      phase(`receiving pallet ${round + 1}/${rounds} (${PACKS} packs)…`);
       const started = process.hrtime.bigint();
       const receipt = await post('/v1/receipts', operator, body);
       receiptMs.push(Number(process.hrtime.bigint() - started) / 1e6);
       if (receipt.received !== PACKS)
         throw new Error(`received ${String(receipt.received)} of ${PACKS}`);
-      process.stderr.write(`  pallet ${round + 1}/${rounds}: ${receiptMs[round].toFixed(0)} ms\n`);
+      process.stderr.write(`  received in ${receiptMs[round].toFixed(0)} ms\n`);
     }
     receiptMs.sort((a, b) => a - b);
     const median = percentile(receiptMs, 50);
