@@ -4,6 +4,18 @@ import { resolve } from 'node:path';
 
 const ROOT = resolve(__dirname, '../../../..');
 
+/** Every service started and not yet gone: stopped with the benchmark, however it ends. */
+const running = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    process.stderr.write(`\n${signal}: stopping the services this benchmark started\n`);
+    process.exit(130);
+  });
+}
+
 /** A built service as its own process, like `npm start` runs it. */
 export function startService(name: string, env: Record<string, string>): Promise<ChildProcess> {
   // BENCH_NODE_ARGS (e.g. "--prof") is passed to the services, for profiling them under load.
@@ -17,6 +29,8 @@ export function startService(name: string, env: Record<string, string>): Promise
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
+  running.add(child);
+  child.once('exit', () => running.delete(child));
   let output = '';
   return new Promise((done, fail) => {
     const timer = setTimeout(() => fail(new Error(`${name} did not start:\n${output}`)), 30000);
