@@ -1,14 +1,6 @@
 import { fmt } from './support/fault-log';
 import { FaultStack } from './support/fault-stack';
-import {
-  checkAcceptedExactlyOnce,
-  checkAudit,
-  checkConsistentWithFinal,
-  checkProjectionsEqualRebuild,
-  fetchCheckpoint,
-  ObservedCheckpoint,
-  waitUntilSettled,
-} from './support/ledger-checks';
+import { checkLogAfterLoad, waitUntilSettled, watchCheckpoints } from './support/ledger-checks';
 import { seedTraffic, TrafficLoad } from './support/traffic';
 import { batchOutcome, OpenBatch, waitForOpenBatch } from './support/writer-probes';
 
@@ -29,11 +21,7 @@ describe('fault: kill -9 of the ledger-writer mid-batch, repeatedly, under load'
       scansPerRequest: 50,
       dispenseClients: 2,
     }).start();
-    const seen: ObservedCheckpoint[] = [];
-    const monitor = setInterval(
-      () => void fetchCheckpoint(stack!).then((cp) => cp && seen.push(cp)),
-      300,
-    );
+    const checkpoints = watchCheckpoints(stack);
     const writer = stack.service('ledger-writer');
     const kills: (OpenBatch & { round: number })[] = [];
     let missed = 0;
@@ -60,7 +48,7 @@ describe('fault: kill -9 of the ledger-writer mid-batch, repeatedly, under load'
       await load.stop();
     }
     await waitUntilSettled(stack, fixtures.setupEventIds.size + load.acceptedEvents);
-    clearInterval(monitor);
+    checkpoints.stop();
 
     const outcomes = await Promise.all(kills.map((k) => batchOutcome(stack!, k.xid)));
     const aborted = outcomes.filter((o) => o === 'aborted').length;
@@ -77,11 +65,7 @@ describe('fault: kill -9 of the ledger-writer mid-batch, repeatedly, under load'
         ),
       `writer restarts ${writer.restarts}`,
     );
-    await checkAcceptedExactlyOnce(stack, load, fixtures);
-    await checkConsistentWithFinal(stack, seen);
-    await Promise.all([...stack.services.values()].map((s) => s.stop()));
-    await checkAudit(stack);
-    await checkProjectionsEqualRebuild(stack);
+    await checkLogAfterLoad(stack, load, fixtures, checkpoints.seen);
     log.assertAllPassed();
   });
 });

@@ -1,14 +1,6 @@
 import { fmt } from './support/fault-log';
 import { FaultStack, ServiceProcess } from './support/fault-stack';
-import {
-  checkAcceptedExactlyOnce,
-  checkAudit,
-  checkConsistentWithFinal,
-  checkProjectionsEqualRebuild,
-  fetchCheckpoint,
-  ObservedCheckpoint,
-  waitUntilSettled,
-} from './support/ledger-checks';
+import { checkLogAfterLoad, waitUntilSettled, watchCheckpoints } from './support/ledger-checks';
 import { settleFor } from './support/service-checks';
 import { seedTraffic, TrafficLoad } from './support/traffic';
 import { batchOutcome, isLeader, waitForOpenBatch } from './support/writer-probes';
@@ -26,11 +18,7 @@ describe('fault: a second ledger-writer, and the leader killed under load', () =
     });
     const { log } = stack;
     const fixtures = await seedTraffic(stack, 200);
-    const seen: ObservedCheckpoint[] = [];
-    const monitor = setInterval(
-      () => void fetchCheckpoint(stack!).then((cp) => cp && seen.push(cp)),
-      300,
-    );
+    const checkpoints = watchCheckpoints(stack);
     const load = new TrafficLoad(stack, fixtures, { scansPerRequest: 50 }).start();
     const writers = [stack.service('ledger-writer')];
     const roles = async () =>
@@ -99,7 +87,7 @@ describe('fault: a second ledger-writer, and the leader killed under load', () =
       await load.stop();
     }
     await waitUntilSettled(stack, fixtures.setupEventIds.size + load.acceptedEvents);
-    clearInterval(monitor);
+    checkpoints.stop();
     const { rows } = await stack.owner.query(
       `SELECT count(*)::int AS n, count(DISTINCT idx)::int AS idx, max(idx)::int AS last,
               (SELECT tree_size FROM ledger_tree_state)::int AS tree FROM ledger_entries`,
@@ -109,11 +97,7 @@ describe('fault: a second ledger-writer, and the leader killed under load', () =
       rows[0].n === rows[0].idx && rows[0].last === rows[0].n - 1 && rows[0].tree === rows[0].n,
       JSON.stringify(rows[0]),
     );
-    await checkConsistentWithFinal(stack, seen);
-    await checkAcceptedExactlyOnce(stack, load, fixtures);
-    await Promise.all([...stack.services.values()].map((s) => s.stop()));
-    await checkAudit(stack);
-    await checkProjectionsEqualRebuild(stack);
+    await checkLogAfterLoad(stack, load, fixtures, checkpoints.seen);
     log.assertAllPassed();
   });
 });

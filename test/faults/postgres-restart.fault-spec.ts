@@ -1,14 +1,6 @@
 import { fmt } from './support/fault-log';
 import { FaultStack } from './support/fault-stack';
-import {
-  checkAcceptedExactlyOnce,
-  checkAudit,
-  checkConsistentWithFinal,
-  checkProjectionsEqualRebuild,
-  fetchCheckpoint,
-  ObservedCheckpoint,
-  waitUntilSettled,
-} from './support/ledger-checks';
+import { checkLogAfterLoad, waitUntilSettled, watchCheckpoints } from './support/ledger-checks';
 import { checkServicesRecovered, settleFor } from './support/service-checks';
 import { seedTraffic, TrafficLoad } from './support/traffic';
 
@@ -24,11 +16,7 @@ describe('fault: PostgreSQL restarted under load', () => {
     const { log } = stack;
     const fixtures = await seedTraffic(stack, 200);
     const load = new TrafficLoad(stack, fixtures, { scansPerRequest: 50 }).start();
-    const seen: ObservedCheckpoint[] = [];
-    const monitor = setInterval(
-      () => void fetchCheckpoint(stack!).then((cp) => cp && seen.push(cp)),
-      300,
-    );
+    const checkpoints = watchCheckpoints(stack);
     const restarts: { mode: 'fast' | 'immediate'; what: string }[] = [
       { mode: 'fast', what: 'an orderly shutdown (pg_ctl stop -m fast)' },
       { mode: 'immediate', what: 'a crash (pg_ctl stop -m immediate: no checkpoint, WAL replay)' },
@@ -58,7 +46,7 @@ describe('fault: PostgreSQL restarted under load', () => {
       await load.stop();
     }
     await waitUntilSettled(stack, fixtures.setupEventIds.size + load.acceptedEvents);
-    clearInterval(monitor);
+    checkpoints.stop();
     const failed = [...load.answers].filter(([k]) => / 5\d\d$|no answer/.test(k));
     log.info(
       `answers while the database was away: ${failed.map(([k, n]) => `${k}: ${fmt(n)}`).join(', ') || 'none failed'}`,
@@ -74,11 +62,7 @@ describe('fault: PostgreSQL restarted under load', () => {
     // The ledger-writer exits when its leader-lock session dies (crash-only, ADR 0004); its
     // supervisor starts it again. The other services must reconnect on their own.
     await checkServicesRecovered(stack, { 'ledger-writer': restarts.length });
-    await checkAcceptedExactlyOnce(stack, load, fixtures);
-    await checkConsistentWithFinal(stack, seen);
-    await Promise.all([...stack.services.values()].map((s) => s.stop()));
-    await checkAudit(stack);
-    await checkProjectionsEqualRebuild(stack);
+    await checkLogAfterLoad(stack, load, fixtures, checkpoints.seen);
     log.assertAllPassed();
   });
 });

@@ -1,6 +1,7 @@
 import {
   createTestEnvironment,
   databaseClient,
+  prng,
   startTestApp,
   TestApp,
   TestEnvironment,
@@ -18,18 +19,6 @@ import {
   packScan,
   seedIngestMasterData,
 } from './ingest-fixtures';
-
-/** Deterministic, so that a failure names an input that can be replayed. */
-function prng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const ALPHABET = [
   '0',

@@ -1,6 +1,7 @@
 import { TokenService } from '@trace/auth';
-import type { Role } from '@trace/domain';
+import { ROLES, type Role } from '@trace/domain';
 import { randomUUID } from 'node:crypto';
+import { prng } from '@trace/testing';
 import { commissioning, epcisDocument } from '../../ingest/ingest-fixtures';
 import { ACCESS_POLICY, routeKey } from '../../platform/access-policy';
 import type { FaultStack } from './fault-stack';
@@ -146,18 +147,6 @@ function resolve(s: JsonSchema, schemas: Record<string, JsonSchema>, depth: numb
   return out;
 }
 
-/** Deterministic, so that a failure names inputs that can be replayed (FAULTS_SEED). */
-export function prng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export interface BadRequest {
   route: WriteRoute;
   /** Which kind of badness, for the report. */
@@ -243,18 +232,7 @@ export class BadInputGenerator {
   private badAuth(route: WriteRoute): { defect: string; authorization?: string } {
     const auth = this.stack.cfg.auth;
     const allowed = route.roles[0];
-    const forbidden = (
-      [
-        'admin',
-        'regulator',
-        'auditor',
-        'importer',
-        'customs_officer',
-        'warehouse_operator',
-        'pharmacist',
-        'clinician',
-      ] as Role[]
-    ).filter((r) => !route.roles.includes(r));
+    const forbidden = (ROLES as readonly Role[]).filter((r) => !route.roles.includes(r));
     const sign = (
       claims: object,
       opts: object = {},

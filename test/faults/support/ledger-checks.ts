@@ -275,3 +275,31 @@ export async function checkConsistentWithFinal(
     sample(bad),
   );
 }
+
+/** Fetches the served checkpoint every 300 ms (a regulator watching), until stopped. */
+export function watchCheckpoints(stack: FaultStack): { seen: ObservedCheckpoint[]; stop(): void } {
+  const seen: ObservedCheckpoint[] = [];
+  const timer = setInterval(
+    () => void fetchCheckpoint(stack).then((cp) => cp && seen.push(cp)),
+    300,
+  );
+  return { seen, stop: () => clearInterval(timer) };
+}
+
+/**
+ * What every scenario under load checks at the end, from the log itself: each accepted request
+ * exactly once, every checkpoint seen consistent with the final one (when watched), then, with
+ * the services stopped, `cli verify` and the projections against a rebuild.
+ */
+export async function checkLogAfterLoad(
+  stack: FaultStack,
+  load: TrafficLoad,
+  fixtures: TrafficFixtures,
+  seen?: ObservedCheckpoint[],
+): Promise<void> {
+  await checkAcceptedExactlyOnce(stack, load, fixtures);
+  if (seen) await checkConsistentWithFinal(stack, seen);
+  await Promise.all([...stack.services.values()].map((s) => s.stop()));
+  await checkAudit(stack);
+  await checkProjectionsEqualRebuild(stack);
+}
