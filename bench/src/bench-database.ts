@@ -2,6 +2,7 @@ import { AppConfig, loadAppConfig } from '@trace/config';
 import { ensureRolesAndDatabase, runMigrations, withDatabase } from '@trace/database';
 import { deleteQueueKeys } from '@trace/queue';
 import { Client, Pool } from 'pg';
+import { onInterrupt } from './service-process';
 
 /**
  * A throw-away database for one benchmark run, migrated like production, and a Redis key
@@ -40,19 +41,24 @@ export async function createBenchDatabase(): Promise<{
   // Idle clients are cut when the database is dropped at the end: not an error of the run.
   pool.on('error', () => undefined);
   ownerPool.on('error', () => undefined);
+  const remove = async () => {
+    await pool.end().catch(() => undefined);
+    await ownerPool.end().catch(() => undefined);
+    await deleteQueueKeys(cfg.redis, redisPrefix);
+    const admin = new Client({ connectionString: withDatabase(db.adminUrl, 'postgres') });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await admin.end();
+  };
+  const forget = onInterrupt(remove);
   return {
     cfg,
     pool,
     ownerPool,
     redisPrefix,
     drop: async () => {
-      await pool.end();
-      await ownerPool.end();
-      await deleteQueueKeys(cfg.redis, redisPrefix);
-      const admin = new Client({ connectionString: withDatabase(db.adminUrl, 'postgres') });
-      await admin.connect();
-      await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      await admin.end();
+      forget();
+      await remove();
     },
   };
 }

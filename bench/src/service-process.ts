@@ -6,13 +6,27 @@ const ROOT = resolve(__dirname, '../../../..');
 
 /** Every service started and not yet gone: stopped with the benchmark, however it ends. */
 const running = new Set<ChildProcess>();
+/** What an interrupted run still removes (its database and Redis keys). */
+const cleanups = new Set<() => Promise<void>>();
+
+/** Registers `cleanup` to run if the benchmark is interrupted; returns the unregistration. */
+export function onInterrupt(cleanup: () => Promise<void>): () => void {
+  cleanups.add(cleanup);
+  return () => cleanups.delete(cleanup);
+}
+
 process.on('exit', () => {
   for (const child of running) child.kill('SIGKILL');
 });
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
-    process.stderr.write(`\n${signal}: stopping the services this benchmark started\n`);
-    process.exit(130);
+    process.stderr.write(`\n${signal}: stopping the services, dropping the benchmark's database\n`);
+    // Requests in flight now fail: that is the interruption, not a new error.
+    process.on('unhandledRejection', () => undefined);
+    for (const child of running) child.kill('SIGKILL');
+    const done = () => process.exit(130);
+    setTimeout(done, 10_000).unref();
+    void Promise.allSettled([...cleanups].map((c) => c())).then(done);
   });
 }
 
