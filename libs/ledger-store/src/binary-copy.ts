@@ -1,3 +1,4 @@
+import { DAY_MS, parseIsoDate } from '@trace/domain';
 import type { ClientBase } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { SqlExecutor } from './sql-executor';
@@ -139,19 +140,25 @@ export class Unencodable extends Error {
   override name = 'Unencodable';
 }
 
+/** The COPY data `encode` makes, or null when a value must go through SQL (Unencodable). */
+export function encodedOrNull(encode: () => Buffer): Buffer | null {
+  try {
+    return encode();
+  } catch (err) {
+    if (err instanceof Unencodable) return null;
+    throw err;
+  }
+}
+
 /** PostgreSQL's epoch, 2000-01-01T00:00:00Z, in Unix milliseconds. */
 const PG_EPOCH_MS = 946_684_800_000;
-const DAY_MS = 86_400_000;
 
 const ISO_INSTANT =
-  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?(?:(Z)|([+-])(\d{2}):(\d{2}))$/;
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+  /^((\d{4})-\d{2}-\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?(?:(Z)|([+-])(\d{2}):(\d{2}))$/;
 
-function utcDayMs(y: number, m: number, d: number): number | null {
-  // Years below 1000 or impossible days: leave them to the server's parser.
-  if (y < 1000 || m < 1 || m > 12 || d < 1) return null;
-  const ms = Date.UTC(y, m - 1, d);
-  return new Date(ms).getUTCDate() === d ? ms : null;
+/** A real 'YYYY-MM-DD' date (the domain's parser) as UTC ms; years below 1000 go to the server. */
+function utcDayMs(date: string): number | null {
+  return Number(date.slice(0, 4)) < 1000 ? null : parseIsoDate(date);
 }
 
 // A batch shares one record time and often a few event times: remember recent ones.
@@ -171,16 +178,16 @@ export function isoInstantMicros(value: string): number | null {
 function parseInstant(value: string): number | null {
   const m = ISO_INSTANT.exec(value);
   if (!m) return null;
-  const day = utcDayMs(+m[1], +m[2], +m[3]);
-  const [h, min, s] = [+m[4], +m[5], +m[6]];
+  const day = utcDayMs(m[1]);
+  const [h, min, s] = [+m[3], +m[4], +m[5]];
   if (day === null || h > 23 || min > 59 || s > 59) return null;
   let offsetMin = 0;
-  if (!m[8]) {
-    const [oh, om] = [+m[10], +m[11]];
+  if (!m[7]) {
+    const [oh, om] = [+m[9], +m[10]];
     if (oh > 15 || om > 59) return null;
-    offsetMin = (m[9] === '-' ? -1 : 1) * (oh * 60 + om);
+    offsetMin = (m[8] === '-' ? -1 : 1) * (oh * 60 + om);
   }
-  const fraction = m[7] ? Number(m[7].padEnd(6, '0')) : 0;
+  const fraction = m[6] ? Number(m[6].padEnd(6, '0')) : 0;
   const ms = day + ((h * 60 + min - offsetMin) * 60 + s) * 1000 - PG_EPOCH_MS;
   const micros = ms * 1000 + fraction;
   // Beyond ±285 years of 2000 a double no longer holds every microsecond.
@@ -189,9 +196,7 @@ function parseInstant(value: string): number | null {
 
 /** Days since 2000-01-01 of a strict 'YYYY-MM-DD' date, or null. */
 export function isoDateDays(value: string): number | null {
-  const m = ISO_DATE.exec(value);
-  if (!m) return null;
-  const day = utcDayMs(+m[1], +m[2], +m[3]);
+  const day = utcDayMs(value);
   return day === null ? null : (day - PG_EPOCH_MS) / DAY_MS;
 }
 

@@ -1,4 +1,4 @@
-import { BinaryCopyBuffer, canCopy, copyIn, Unencodable } from './binary-copy';
+import { BinaryCopyBuffer, canCopy, copyIn, encodedOrNull } from './binary-copy';
 import { packBytes } from './packed-bytes';
 import { rowsOf, SqlExecutor } from './sql-executor';
 
@@ -24,8 +24,8 @@ const COPY_ENTRIES = `COPY ledger_entries
 export function encodeEntries(rows: LedgerEntryRow[]): Buffer | null {
   let size = 0;
   for (const r of rows) size += r.entry.length + 300;
-  const out = new BinaryCopyBuffer(size);
-  try {
+  return encodedOrNull(() => {
+    const out = new BinaryCopyBuffer(size);
     for (const r of rows) {
       out.row(10);
       out.int8(r.index);
@@ -39,11 +39,8 @@ export function encodeEntries(rows: LedgerEntryRow[]): Buffer | null {
       out.bytes(r.entry);
       out.bytes(r.leafHash);
     }
-  } catch (err) {
-    if (err instanceof Unencodable) return null;
-    throw err;
-  }
-  return out.finish();
+    return out.finish();
+  });
 }
 
 /**

@@ -9,6 +9,7 @@ import {
 } from './entry-appender';
 import { LEDGER_ENVELOPE_VERSION, LedgerEnvelope, withoutUndefined } from './ledger-envelope';
 import type { SqlExecutor } from './sql-executor';
+import { SerialQueue } from './serial-queue';
 import { TileRow, TileWriter } from './tile-writer';
 import { readTreeState, StoredTreeState, writeTreeState } from './tree-state';
 import type { EvaluationOutcome, UnitEventEvaluator } from './unit-event-evaluator';
@@ -37,17 +38,6 @@ interface PreparedBatch {
   projections: ProjectionBatch;
   tileRows: TileRow[];
   treeState: StoredTreeState;
-}
-
-/** Runs jobs one after another, in the order they were handed in. */
-class SerialQueue {
-  private tail: Promise<unknown> = Promise.resolve();
-
-  run<T>(job: () => Promise<T>): Promise<T> {
-    const result = this.tail.then(job);
-    this.tail = result.catch(() => undefined);
-    return result;
-  }
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { LedgerEventInput } from '@trace/queue';
-import { canCopy, copyIn, Unencodable } from './binary-copy';
+import { canCopy, copyIn, encodedOrNull } from './binary-copy';
 import type { SqlExecutor } from './sql-executor';
 import {
   applyStockDeltas,
@@ -81,8 +81,8 @@ export class ProjectionBatch {
    */
   encode(): void {
     this.encoded = {
-      units: orSql(() => encodeUnits(this.split().created)),
-      unitEvents: orSql(() => encodeUnitEvents(this.unitEvents)),
+      units: encodedOrNull(() => encodeUnits(this.split().created)),
+      unitEvents: encodedOrNull(() => encodeUnitEvents(this.unitEvents)),
     };
   }
 
@@ -162,15 +162,5 @@ export class ProjectionBatch {
       push(now, +1);
     }
     return deltas;
-  }
-}
-
-/** COPY data, or null when a value must go through SQL (see Unencodable). */
-function orSql(encode: () => Buffer): Buffer | null {
-  try {
-    return encode();
-  } catch (err) {
-    if (err instanceof Unencodable) return null;
-    throw err;
   }
 }

@@ -1,5 +1,6 @@
 import type { ClientBase, Pool, PoolClient } from 'pg';
 import { isPgClient } from '../binary-copy';
+import { SerialQueue } from '../serial-queue';
 import { rowsOf, SqlExecutor } from '../sql-executor';
 import { AUDIT_CHUNK, AuditRow, StoredTile, tileRangesOf } from './entry-chunk-verifier';
 import { copyEntryChunks } from './entry-copy-stream';
@@ -94,14 +95,8 @@ interface ConnectionPair {
 
 /** One query at a time on a connection that several chunks' reads share. */
 function oneAtATime(client: ClientBase): SqlExecutor {
-  let tail: Promise<unknown> = Promise.resolve();
-  return {
-    query(sql: string, params?: unknown[]) {
-      const result = tail.then(() => client.query(sql, params));
-      tail = result.catch(() => undefined);
-      return result;
-    },
-  };
+  const queue = new SerialQueue();
+  return { query: (sql: string, params?: unknown[]) => queue.run(() => client.query(sql, params)) };
 }
 
 async function snapshotCopyReader(pair: ConnectionPair): Promise<AuditReader> {

@@ -119,7 +119,7 @@ function entryFault(
   rows: EntryRows,
   i: number,
   expected: number,
-  leaf: Uint8Array,
+  leaf: Buffer,
 ): AuditProblem | null {
   const idx = rows.idx(i);
   if (idx !== expected) {
@@ -128,7 +128,7 @@ function entryFault(
       problem: `entry ${expected} is missing (next stored index is ${idx})`,
     };
   }
-  if (!equalBytes(leaf, rows.leafHash(i))) {
+  if (!leaf.equals(rows.leafHash(i))) {
     return { index: expected, problem: 'entry bytes do not hash to the stored leaf hash' };
   }
   const entry = rows.entry(i);
@@ -277,12 +277,6 @@ function integerEnd(b: Uint8Array, from: number): number {
 function sameRange(b: Uint8Array, from: number, key: Uint8Array): boolean {
   if (from + key.length > b.length) return false;
   for (let k = 0; k < key.length; k++) if (b[from + k] !== key[k]) return false;
-  return true;
-}
-
-function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
   return true;
 }
 
