@@ -40,6 +40,34 @@ export interface UnitSnapshot {
 /** The state machine's answer: the unit's complete next projection row (replace, not merge). */
 export type UnitProjectionChange = UnitSnapshot;
 
+/**
+ * A copy of a snapshot's fields (and only those), written out as one literal. In V8 a spread
+ * copy that then gains a property gets a map of its own: code reading thousands of such rows
+ * a batch turned megamorphic and read each field several times slower (measured).
+ */
+export function copySnapshot(unit: UnitSnapshot): UnitSnapshot {
+  return {
+    gtin: unit.gtin,
+    serial: unit.serial,
+    lot: unit.lot,
+    expiry: unit.expiry,
+    state: unit.state,
+    previousState: unit.previousState,
+    custodianOrg: unit.custodianOrg,
+    locationCode: unit.locationCode,
+    parent: unit.parent,
+    holdReason: unit.holdReason,
+    declarationNo: unit.declarationNo,
+    approvalNo: unit.approvalNo,
+    shipmentId: unit.shipmentId,
+    destinationOrg: unit.destinationOrg,
+    patientRef: unit.patientRef,
+    prescriptionId: unit.prescriptionId,
+    dispensedAt: unit.dispensedAt,
+    dispensedBy: unit.dispensedBy,
+  };
+}
+
 /** The event as the rules see it. */
 export interface UnitEvent {
   action: UnitAction;
@@ -432,7 +460,7 @@ const DEFAULT_HOLD_REASONS: Partial<Record<UnitAction, string>> = {
 /** The next projection row. Custody follows `rule.custody`; see CustodyEffect. */
 function nextSnapshot(unit: UnitSnapshot, event: UnitEvent, rule: ActionRule): UnitSnapshot {
   const context = event.context ?? {};
-  const next: UnitSnapshot = { ...unit };
+  const next = copySnapshot(unit);
   if (rule.to === 'PREVIOUS') {
     // Checked by checkActionRules: previousState is a state to return to.
     next.state = unit.previousState as UnitState;

@@ -3,10 +3,9 @@ import {
   applyUnitAction,
   checkDestructionWitnesses,
   isUnitAction,
-  UnitSnapshot,
 } from '@trace/domain';
 import type { EvaluableEvent, EvaluationOutcome, UnitEventEvaluator } from './unit-event-evaluator';
-import { unitKey, UnitRow } from './unit-projection-store';
+import { unitKey, UnitRow, unitRow } from './unit-projection-store';
 
 const str = (v: unknown): string | undefined =>
   typeof v === 'string' && v.length > 0 ? v : undefined;
@@ -55,7 +54,7 @@ export class DomainUnitEventEvaluator implements UnitEventEvaluator {
       }
       seen?.add(key);
       const current = units.get(key);
-      const result = applyUnitAction(current ? toSnapshot(current) : undefined, {
+      const result = applyUnitAction(current, {
         action: event.action,
         eventTime: event.eventTime,
         actor: event.actor,
@@ -84,13 +83,7 @@ export class DomainUnitEventEvaluator implements UnitEventEvaluator {
           detail: 'an announced pack needs its lot and expiry',
         };
       }
-      updates.push({
-        ...result.next,
-        gtin: ref.gtin,
-        serial: ref.serial,
-        lastIndex: index,
-        updatedAt: recordTime,
-      });
+      updates.push(unitRow(result.next, ref.gtin, ref.serial, index, recordTime));
     }
     return { accepted: true, updates };
   }
@@ -108,9 +101,4 @@ function recordOnly(event: EvaluableEvent, units: ReadonlyMap<string, UnitRow>):
     }
   }
   return { accepted: true, updates: [] };
-}
-
-function toSnapshot(row: UnitRow): UnitSnapshot {
-  const { lastIndex: _i, updatedAt: _u, ...snapshot } = row;
-  return snapshot;
 }
