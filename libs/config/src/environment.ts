@@ -88,7 +88,7 @@ export class EnvironmentVariables {
    * While counters are dispensing (interactive events seen in the last 10 s), bulk batches are
    * at most this large: a dispense waits behind no more than this much work per batch in flight.
    */
-  @Transform(toInt) @IsInt() @Min(1) @Max(10000) LEDGER_BATCH_MAX_EVENTS_WHILE_INTERACTIVE = 250;
+  @Transform(toInt) @IsInt() @Min(1) @Max(10000) LEDGER_BATCH_MAX_EVENTS_WHILE_INTERACTIVE = 100;
   /** Jobs the sequencer takes from the queue at once (they are batched together). */
   @Transform(toInt) @IsInt() @Min(1) @Max(5000) LEDGER_WORKER_CONCURRENCY = 200;
   /** Batches in flight at once: the next is decided while the previous one is written. */

@@ -1,6 +1,7 @@
 import { BinaryCopyBuffer, canCopy, copyIn, encodedOrNull } from './binary-copy';
 import { packBytes } from './packed-bytes';
 import { rowsOf, SqlExecutor } from './sql-executor';
+import { gated, SqlParams, WriteGate } from './sql-params';
 
 /** One row of ledger_entries: the exact hashed bytes plus columns for lookups. */
 export interface LedgerEntryRow {
@@ -59,34 +60,64 @@ export async function insertEntries(
     const data = encoded === undefined ? encodeEntries(rows) : encoded;
     if (data) return copyIn(db, COPY_ENTRIES, data);
   }
+  const p = new SqlParams();
+  await db.query(entriesInsertSql(p, rows, null), p.values);
+}
+
+/**
+ * INSERT of the rows as SQL: arrays through unnest (no 65,535-parameter limit), the bytes
+ * packed into one binary parameter. `gate`: see WriteGate.
+ */
+export function entriesInsertSql(p: SqlParams, rows: LedgerEntryRow[], gate: WriteGate): string {
   const entries = packBytes(rows.map((r) => r.entry));
   const hashes = packBytes(rows.map((r) => r.leafHash));
-  await db.query(
-    `INSERT INTO ledger_entries
+  const entryBlob = p.add(entries.blob, 'bytea');
+  const hashBlob = p.add(hashes.blob, 'bytea');
+  const columns = [
+    p.add(
+      rows.map((r) => r.index),
+      'bigint[]',
+    ),
+    p.add(
+      rows.map((r) => r.eventId),
+      'text[]',
+    ),
+    p.add(
+      rows.map((r) => r.entryType),
+      'text[]',
+    ),
+    p.add(
+      rows.map((r) => r.action),
+      'text[]',
+    ),
+    p.add(
+      rows.map((r) => r.refusalCode),
+      'text[]',
+    ),
+    p.add(
+      rows.map((r) => r.eventTime),
+      'timestamptz[]',
+    ),
+    p.add(
+      rows.map((r) => r.recordedAt),
+      'timestamptz[]',
+    ),
+    p.add(
+      rows.map((r) => r.actorOrg),
+      'text[]',
+    ),
+    p.add(entries.offsets, 'int[]'),
+    p.add(entries.lengths, 'int[]'),
+    p.add(hashes.offsets, 'int[]'),
+  ];
+  return `INSERT INTO ledger_entries
        (idx, event_id, entry_type, action, refusal_code, event_time, recorded_at, actor_org, entry, leaf_hash)
      SELECT k.idx, k.event_id, k.entry_type, k.action, k.refusal_code, k.event_time, k.recorded_at,
-            k.actor_org, substring($9::bytea FROM k.e_off FOR k.e_len),
-            substring($12::bytea FROM k.h_off FOR 32)
-       FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[],
-                   $7::timestamptz[], $8::text[], $10::int[], $11::int[], $13::int[])
+            k.actor_org, substring(${entryBlob} FROM k.e_off FOR k.e_len),
+            substring(${hashBlob} FROM k.h_off FOR 32)
+       FROM ${gated(gate)}unnest(${columns.join(', ')})
          AS k(idx, event_id, entry_type, action, refusal_code, event_time, recorded_at, actor_org,
-              e_off, e_len, h_off)`,
-    [
-      rows.map((r) => r.index),
-      rows.map((r) => r.eventId),
-      rows.map((r) => r.entryType),
-      rows.map((r) => r.action),
-      rows.map((r) => r.refusalCode),
-      rows.map((r) => r.eventTime),
-      rows.map((r) => r.recordedAt),
-      rows.map((r) => r.actorOrg),
-      entries.blob,
-      entries.offsets,
-      entries.lengths,
-      hashes.blob,
-      hashes.offsets,
-    ],
-  );
+              e_off, e_len, h_off)`;
 }
 
 export interface SequencedEvent {

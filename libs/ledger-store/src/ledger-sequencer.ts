@@ -7,11 +7,12 @@ import {
   LedgerEntryRow,
   SequencedEvent,
 } from './entry-appender';
+import { appendInOneStatement, DecidedWrites, fitsOneStatement } from './one-statement-append';
 import { LEDGER_ENVELOPE_VERSION, LedgerEnvelope, withoutUndefined } from './ledger-envelope';
 import type { SqlExecutor } from './sql-executor';
 import { SerialQueue } from './serial-queue';
-import { TileRow, TileWriter } from './tile-writer';
-import { readTreeState, StoredTreeState, writeTreeState } from './tree-state';
+import { TileWriter } from './tile-writer';
+import { readTreeState, writeTreeState } from './tree-state';
 import type { EvaluationOutcome, UnitEventEvaluator } from './unit-event-evaluator';
 import { ProjectionBatch } from './projection-batch';
 import { loadUnits, unitKey, UnitRow } from './unit-projection-store';
@@ -24,20 +25,17 @@ interface TreeMemory {
   tiles: TileWriter;
 }
 
-/** A batch decided and encoded, waiting to be written: everything but the database writes. */
-interface PreparedBatch {
+/**
+ * A batch decided and encoded, waiting to be written: everything but the database writes.
+ * `baseSize` is the tree size it extends; the write checks it under the tree-state lock.
+ */
+interface PreparedBatch extends DecidedWrites {
   /** The sequencer generation it was decided in; a failed write starts a new one. */
   generation: number;
-  /** Tree size it extends; the write checks it under the tree-state lock. */
-  baseSize: number;
   verdicts: LedgerVerdict[];
   byEventId: Map<string, LedgerVerdict>;
-  rows: LedgerEntryRow[];
   /** The rows as COPY data, encoded before the lock (null: written with SQL). */
   entriesCopy: Buffer | null;
-  projections: ProjectionBatch;
-  tileRows: TileRow[];
-  treeState: StoredTreeState;
 }
 
 /**
@@ -60,7 +58,7 @@ export class LedgerSequencer {
   private pending: PreparedBatch[] = [];
   private readonly decisions = new SerialQueue();
   /** Batches written as decided ahead, and batches decided again under the lock. */
-  readonly stats = { pipelined: 0, redecided: 0 };
+  readonly stats = { pipelined: 0, redecided: 0, oneStatement: 0 };
   private readonly writes = new SerialQueue();
 
   constructor(
@@ -181,6 +179,14 @@ export class LedgerSequencer {
     events: LedgerEventInput[],
     prepared: PreparedBatch | null,
   ): Promise<PreparedBatch> {
+    if (prepared && prepared.generation === this.generation && fitsOneStatement(prepared)) {
+      if (await appendInOneStatement(db, prepared)) {
+        this.stats.pipelined++;
+        this.stats.oneStatement++;
+        return prepared;
+      }
+      // The log moved and nothing was written: decide again under the lock.
+    }
     const state = await readTreeState(db, true);
     let batch = prepared;
     if (!batch || batch.generation !== this.generation || batch.baseSize !== state.size) {
@@ -297,18 +303,9 @@ export class LedgerSequencer {
 
     await this.yieldFor(urgent);
     for (const row of rows) memory.tiles.add(memory.range.append(row.leafHash));
-    // Encoding the inserts here keeps that work out of the write, which holds the lock.
-    await this.yieldFor(urgent);
-    projections.encode();
-    await this.yieldFor(urgent);
-    const entriesCopy = encodeEntries(rows);
-    return {
-      generation,
+    const written: DecidedWrites = {
       baseSize,
-      verdicts,
-      byEventId,
       rows,
-      entriesCopy,
       projections,
       tileRows: memory.tiles.take(),
       treeState: {
@@ -317,6 +314,15 @@ export class LedgerSequencer {
         compactRange: memory.range.hashes(),
       },
     };
+    // Encoding the COPY data here keeps that work out of the write, which holds the lock.
+    let entriesCopy: Buffer | null = null;
+    if (!fitsOneStatement(written)) {
+      await this.yieldFor(urgent);
+      projections.encode();
+      await this.yieldFor(urgent);
+      entriesCopy = encodeEntries(rows);
+    }
+    return { ...written, generation, verdicts, byEventId, entriesCopy };
   }
 
   /**

@@ -1,6 +1,7 @@
 import type { LedgerEventInput } from '@trace/queue';
 import { canCopy, copyIn, encodedOrNull } from './binary-copy';
 import type { SqlExecutor } from './sql-executor';
+import { gated, SqlParams, WriteGate } from './sql-params';
 import {
   applyStockDeltas,
   COPY_UNIT_EVENTS,
@@ -8,9 +9,13 @@ import {
   encodeUnitEvents,
   encodeUnits,
   insertUnitEvents,
+  stockDeltaSql,
   StockDelta,
+  unitEventsInsertSql,
   unitKey,
   UnitRow,
+  unitsInsertSql,
+  unitsUpdateSql,
   writeUnits,
 } from './unit-projection-store';
 
@@ -100,26 +105,67 @@ export class ProjectionBatch {
       await insertUnitEvents(db, this.unitEvents);
     }
     await applyStockDeltas(db, this.stockDeltas());
-    if (this.aliases.length > 0) {
+    for (const statement of this.bookkeepingSql()) {
+      const p = new SqlParams();
+      await db.query(statement(p, null), p.values);
+    }
+  }
+
+  /** Whether `sqlParts` suits this batch: few units (beyond that, COPY is faster). */
+  get small(): boolean {
+    return this.changed.size <= 256 && this.unitEvents.length <= 256;
+  }
+
+  /** Every write of the batch as statement parts sharing `p`, for one gated statement. */
+  sqlParts(p: SqlParams, gate: WriteGate): string[] {
+    const { created, updated } = this.split();
+    const parts: string[] = [];
+    if (created.length > 0) parts.push(unitsInsertSql(p, created, gate));
+    if (updated.length > 0) parts.push(unitsUpdateSql(p, updated, gate));
+    if (this.unitEvents.length > 0) parts.push(unitEventsInsertSql(p, this.unitEvents, gate));
+    for (const statement of stockDeltaSql(this.stockDeltas())) parts.push(statement(p, gate));
+    for (const statement of this.bookkeepingSql()) parts.push(statement(p, gate));
+    return parts;
+  }
+
+  /** Aliases applied and approval quantities used. */
+  private bookkeepingSql(): ((p: SqlParams, gate: WriteGate) => string)[] {
+    const statements: ((p: SqlParams, gate: WriteGate) => string)[] = [];
+    const aliases = this.aliases;
+    if (aliases.length > 0) {
       // The first application of a code wins; the service refuses a code already in use.
-      await db.query(
-        `INSERT INTO unit_aliases (alias, gtin, serial, applied_index)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[]) ON CONFLICT DO NOTHING`,
-        [
-          this.aliases.map((a) => a.alias),
-          this.aliases.map((a) => a.gtin),
-          this.aliases.map((a) => a.serial),
-          this.aliases.map((a) => a.index),
-        ],
+      statements.push(
+        (p, gate) =>
+          `INSERT INTO unit_aliases (alias, gtin, serial, applied_index)
+           SELECT k.* FROM ${gated(gate)}unnest(${p.add(
+             aliases.map((a) => a.alias),
+             'text[]',
+           )}, ${p.add(
+             aliases.map((a) => a.gtin),
+             'text[]',
+           )}, ${p.add(
+             aliases.map((a) => a.serial),
+             'text[]',
+           )}, ${p.add(
+             aliases.map((a) => a.index),
+             'bigint[]',
+           )}) AS k(alias, gtin, serial, applied_index)
+           ON CONFLICT DO NOTHING`,
       );
     }
-    if (this.approvalUse.size > 0) {
-      await db.query(
-        `UPDATE approvals a SET used = a.used + k.n
-           FROM unnest($1::text[], $2::int[]) AS k(approval_no, n) WHERE a.approval_no = k.approval_no`,
-        [[...this.approvalUse.keys()], [...this.approvalUse.values()]],
+    const use = this.approvalUse;
+    if (use.size > 0) {
+      statements.push(
+        (p, gate) =>
+          `UPDATE approvals a SET used = a.used + k.n
+             FROM ${gated(gate)}unnest(${p.add([...use.keys()], 'text[]')}, ${p.add(
+               [...use.values()],
+               'int[]',
+             )}) AS k(approval_no, n)
+            WHERE a.approval_no = k.approval_no`,
       );
     }
+    return statements;
   }
 
   private split(): { created: UnitRow[]; updated: UnitRow[] } {

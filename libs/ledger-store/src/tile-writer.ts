@@ -1,6 +1,7 @@
-import { packBytes } from './packed-bytes';
 import { HASH_SIZE, TILE_WIDTH } from './tile-layout';
 import { rowsOf, SqlExecutor } from './sql-executor';
+import { SqlParams } from './sql-params';
+import { tilesUpsertSql } from './tree-state';
 
 export interface CreatedNode {
   level: number;
@@ -102,19 +103,7 @@ export class TileWriter {
   /** Writes tile rows in one statement (later rows of a tile replace earlier ones). */
   static async write(db: SqlExecutor, rows: TileRow[]): Promise<void> {
     if (rows.length === 0) return;
-    const packed = packBytes(rows.map((r) => r.hashes));
-    await db.query(
-      `INSERT INTO ledger_tree_tiles (level, tile_index, hashes)
-       SELECT k.level, k.tile_index, substring($3::bytea FROM k.off FOR k.len)
-         FROM unnest($1::smallint[], $2::bigint[], $4::int[], $5::int[]) AS k(level, tile_index, off, len)
-       ON CONFLICT (level, tile_index) DO UPDATE SET hashes = EXCLUDED.hashes`,
-      [
-        rows.map((r) => r.level),
-        rows.map((r) => r.tileIndex),
-        packed.blob,
-        packed.offsets,
-        packed.lengths,
-      ],
-    );
+    const p = new SqlParams();
+    await db.query(tilesUpsertSql(p, rows, null), p.values);
   }
 }

@@ -1,5 +1,6 @@
 import { packBytes } from './packed-bytes';
 import { rowsOf, SqlExecutor } from './sql-executor';
+import { gated, SqlParams, WriteGate } from './sql-params';
 import type { TileRow } from './tile-writer';
 
 export interface StoredTreeState {
@@ -31,28 +32,44 @@ export async function writeTreeState(
   state: StoredTreeState,
   tiles: TileRow[] = [],
 ): Promise<void> {
-  const update = `UPDATE ledger_tree_state SET tree_size = $1, root = $2, compact_range = $3::bytea[], updated_at = now() WHERE id = 1`;
-  if (tiles.length === 0) {
-    await db.query(update, [state.size, state.root, state.compactRange]);
-    return;
-  }
+  const p = new SqlParams();
+  const update = treeStateUpdateSql(p, state, null);
+  const sql =
+    tiles.length === 0 ? update : `WITH tiles AS (${tilesUpsertSql(p, tiles, null)}) ${update}`;
+  await db.query(sql, p.values);
+}
+
+/**
+ * UPDATE of the tree-state row to `state`. With `fromSize`, only if the tree still has that
+ * size, returning a row when it did: taken as the row lock, this is the check a batch decided
+ * ahead needs (a write that finds the log moved changes nothing).
+ */
+export function treeStateUpdateSql(
+  p: SqlParams,
+  state: StoredTreeState,
+  fromSize: number | null,
+): string {
+  const update = `UPDATE ledger_tree_state SET tree_size = ${p.add(state.size, 'bigint')}, root = ${p.add(
+    state.root,
+    'bytea',
+  )}, compact_range = ${p.add(state.compactRange, 'bytea[]')}, updated_at = now() WHERE id = 1`;
+  return fromSize === null
+    ? update
+    : `${update} AND tree_size = ${p.add(fromSize, 'bigint')} RETURNING tree_size`;
+}
+
+/** Upsert of tile rows (later rows of a tile replace earlier ones). `gate`: see WriteGate. */
+export function tilesUpsertSql(p: SqlParams, tiles: TileRow[], gate: WriteGate): string {
   const packed = packBytes(tiles.map((r) => r.hashes));
-  await db.query(
-    `WITH tiles AS (
-       INSERT INTO ledger_tree_tiles (level, tile_index, hashes)
-       SELECT k.level, k.tile_index, substring($6::bytea FROM k.off FOR k.len)
-         FROM unnest($4::smallint[], $5::bigint[], $7::int[], $8::int[]) AS k(level, tile_index, off, len)
-       ON CONFLICT (level, tile_index) DO UPDATE SET hashes = EXCLUDED.hashes)
-     ${update}`,
-    [
-      state.size,
-      state.root,
-      state.compactRange,
-      tiles.map((r) => r.level),
-      tiles.map((r) => r.tileIndex),
-      packed.blob,
-      packed.offsets,
-      packed.lengths,
-    ],
-  );
+  const blob = p.add(packed.blob, 'bytea');
+  return `INSERT INTO ledger_tree_tiles (level, tile_index, hashes)
+       SELECT k.level, k.tile_index, substring(${blob} FROM k.off FOR k.len)
+         FROM ${gated(gate)}unnest(${p.add(
+           tiles.map((r) => r.level),
+           'smallint[]',
+         )}, ${p.add(
+           tiles.map((r) => r.tileIndex),
+           'bigint[]',
+         )}, ${p.add(packed.offsets, 'int[]')}, ${p.add(packed.lengths, 'int[]')}) AS k(level, tile_index, off, len)
+       ON CONFLICT (level, tile_index) DO UPDATE SET hashes = EXCLUDED.hashes`;
 }

@@ -1,6 +1,7 @@
 import type { UnitSnapshot } from '@trace/domain';
 import { BinaryCopyBuffer } from './binary-copy';
 import { rowsOf, SqlExecutor } from './sql-executor';
+import { gated, SqlParams, WriteGate } from './sql-params';
 
 /** A row of the `units` projection: the domain's snapshot plus where it came from. */
 export interface UnitRow extends UnitSnapshot {
@@ -145,42 +146,56 @@ export async function loadUnitsInContainers(db: SqlExecutor, ssccs: string[]): P
 
 /**
  * Writes the given units: new ones with a plain INSERT, known ones with an UPDATE (the caller
- * knows which: it loaded them). Rows travel as one JSON array (json_populate_recordset), which
- * the server parses faster than twenty text arrays; skipping ON CONFLICT spares a speculative
- * insertion per row.
+ * knows which: it loaded them).
  */
 export async function writeUnits(
   db: SqlExecutor,
   created: UnitRow[],
   updated: UnitRow[],
 ): Promise<void> {
-  const names = COLUMNS.map(([c]) => c);
-  const json = (units: UnitRow[]) =>
+  if (created.length > 0) {
+    const p = new SqlParams();
+    await db.query(unitsInsertSql(p, created, null), p.values);
+  }
+  if (updated.length > 0) {
+    const p = new SqlParams();
+    await db.query(unitsUpdateSql(p, updated, null), p.values);
+  }
+}
+
+const NAMES = COLUMNS.map(([c]) => c);
+
+/**
+ * Rows travel as one JSON array (json_populate_recordset), which the server parses faster
+ * than twenty text arrays.
+ */
+function unitsJson(p: SqlParams, units: UnitRow[]): string {
+  return p.add(
     JSON.stringify(
       units.map((u) => {
         const row: Record<string, unknown> = {};
-        for (const c of names) row[c] = u[FIELD[c]] ?? null;
+        for (const c of NAMES) row[c] = u[FIELD[c]] ?? null;
         return row;
       }),
-    );
-  if (created.length > 0) {
-    await db.query(
-      `INSERT INTO units (${names.join(', ')})
-       SELECT ${names.join(', ')} FROM json_populate_recordset(NULL::units, $1::json)`,
-      [json(created)],
-    );
-  }
-  if (updated.length > 0) {
-    await db.query(
-      `UPDATE units u SET ${names
-        .filter((c) => c !== 'gtin' && c !== 'serial')
-        .map((c) => `${c} = k.${c}`)
-        .join(', ')}
-         FROM json_populate_recordset(NULL::units, $1::json) k
-        WHERE u.gtin = k.gtin AND u.serial = k.serial`,
-      [json(updated)],
-    );
-  }
+    ),
+    'json',
+  );
+}
+
+/** INSERT of new units (no ON CONFLICT: that would cost a speculative insertion per row). */
+export function unitsInsertSql(p: SqlParams, units: UnitRow[], gate: WriteGate): string {
+  return `INSERT INTO units (${NAMES.join(', ')})
+       SELECT ${NAMES.map((c) => `k.${c}`).join(', ')}
+         FROM ${gated(gate)}json_populate_recordset(NULL::units, ${unitsJson(p, units)}) k`;
+}
+
+/** UPDATE of known units to the given rows. */
+export function unitsUpdateSql(p: SqlParams, units: UnitRow[], gate: WriteGate): string {
+  return `UPDATE units u SET ${NAMES.filter((c) => c !== 'gtin' && c !== 'serial')
+    .map((c) => `${c} = k.${c}`)
+    .join(', ')}
+         FROM ${gated(gate)}json_populate_recordset(NULL::units, ${unitsJson(p, units)}) k
+        WHERE u.gtin = k.gtin AND u.serial = k.serial`;
 }
 
 /** `COPY units (…)` of new units: the same rows as writeUnits' INSERT. */
@@ -235,11 +250,27 @@ export async function insertUnitEvents(
   rows: { gtin: string; serial: string; index: number }[],
 ): Promise<void> {
   if (rows.length === 0) return;
-  await db.query(
-    `INSERT INTO unit_events (gtin, serial, idx) SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[])
-     ON CONFLICT DO NOTHING`,
-    [rows.map((r) => r.gtin), rows.map((r) => r.serial), rows.map((r) => r.index)],
-  );
+  const p = new SqlParams();
+  await db.query(unitEventsInsertSql(p, rows, null), p.values);
+}
+
+export function unitEventsInsertSql(
+  p: SqlParams,
+  rows: { gtin: string; serial: string; index: number }[],
+  gate: WriteGate,
+): string {
+  return `INSERT INTO unit_events (gtin, serial, idx)
+       SELECT k.* FROM ${gated(gate)}unnest(${p.add(
+         rows.map((r) => r.gtin),
+         'text[]',
+       )}, ${p.add(
+         rows.map((r) => r.serial),
+         'text[]',
+       )}, ${p.add(
+         rows.map((r) => r.index),
+         'bigint[]',
+       )}) AS k(gtin, serial, idx)
+     ON CONFLICT DO NOTHING`;
 }
 
 export interface StockDelta {
@@ -253,6 +284,19 @@ export interface StockDelta {
 
 /** Applies summed stock movements; rows that reach zero are removed. */
 export async function applyStockDeltas(db: SqlExecutor, deltas: StockDelta[]): Promise<void> {
+  // Removals first: a row updated first could then read as reaching zero a second time.
+  for (const statement of stockDeltaSql(deltas)) {
+    const p = new SqlParams();
+    await db.query(statement(p, null), p.values);
+  }
+}
+
+/**
+ * The statements of summed stock movements: remove the rows a decrement brings to zero,
+ * decrement the others, add the increments. Each row is touched by one of them only, so they
+ * may also run as parts of one statement.
+ */
+export function stockDeltaSql(deltas: StockDelta[]): ((p: SqlParams, gate: WriteGate) => string)[] {
   const summed = new Map<string, StockDelta>();
   for (const d of deltas) {
     const key = [d.custodianOrg, d.locationCode ?? '', d.gtin, d.lot, d.state].join('\u0000');
@@ -261,41 +305,49 @@ export async function applyStockDeltas(db: SqlExecutor, deltas: StockDelta[]): P
     else summed.set(key, { ...d });
   }
   const rows = [...summed.values()].filter((d) => d.delta !== 0);
-  if (rows.length === 0) return;
-  const keyParams = (list: StockDelta[]) => [
-    list.map((r) => r.custodianOrg),
-    list.map((r) => r.locationCode ?? ''),
-    list.map((r) => r.gtin),
-    list.map((r) => r.lot),
-    list.map((r) => r.state),
-    list.map((r) => r.delta),
-  ];
-  const keys = `unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[])
-       AS k(custodian_org, location_code, gtin, lot, state, delta)`;
+  const keys = (p: SqlParams, list: StockDelta[]) =>
+    `unnest(${p.add(
+      list.map((r) => r.custodianOrg),
+      'text[]',
+    )}, ${p.add(
+      list.map((r) => r.locationCode ?? ''),
+      'text[]',
+    )}, ${p.add(
+      list.map((r) => r.gtin),
+      'text[]',
+    )}, ${p.add(
+      list.map((r) => r.lot),
+      'text[]',
+    )}, ${p.add(
+      list.map((r) => r.state),
+      'text[]',
+    )}, ${p.add(
+      list.map((r) => r.delta),
+      'int[]',
+    )}) AS k(custodian_org, location_code, gtin, lot, state, delta)`;
   const match = `s.custodian_org = k.custodian_org AND s.location_code = k.location_code
        AND s.gtin = k.gtin AND s.lot = k.lot AND s.state = k.state`;
-  // Decrements update existing rows (an INSERT would check units >= 0 on the proposed row).
   const down = rows.filter((r) => r.delta < 0);
-  if (down.length > 0) {
-    await db.query(
-      `UPDATE stock_counts s SET units = s.units + k.delta FROM ${keys} WHERE ${match}`,
-      keyParams(down),
-    );
-  }
   const up = rows.filter((r) => r.delta > 0);
-  if (up.length > 0) {
-    await db.query(
-      `INSERT INTO stock_counts AS s (custodian_org, location_code, gtin, lot, state, units)
-       SELECT * FROM ${keys}
-       ON CONFLICT (custodian_org, location_code, gtin, lot, state) DO UPDATE SET units = s.units + EXCLUDED.units`,
-      keyParams(up),
-    );
-  }
-  // Only decremented keys can have reached zero.
+  const statements: ((p: SqlParams, gate: WriteGate) => string)[] = [];
   if (down.length > 0) {
-    await db.query(
-      `DELETE FROM stock_counts s USING ${keys} WHERE s.units = 0 AND ${match}`,
-      keyParams(down),
+    statements.push(
+      (p, gate) =>
+        `DELETE FROM stock_counts s USING ${gated(gate)}${keys(p, down)}
+          WHERE ${match} AND s.units + k.delta = 0`,
+      // An UPDATE, not an upsert: an INSERT would check units >= 0 on the proposed row.
+      (p, gate) =>
+        `UPDATE stock_counts s SET units = s.units + k.delta FROM ${gated(gate)}${keys(p, down)}
+          WHERE ${match} AND s.units + k.delta <> 0`,
     );
   }
+  if (up.length > 0) {
+    statements.push(
+      (p, gate) =>
+        `INSERT INTO stock_counts AS s (custodian_org, location_code, gtin, lot, state, units)
+         SELECT k.* FROM ${gated(gate)}${keys(p, up)}
+         ON CONFLICT (custodian_org, location_code, gtin, lot, state) DO UPDATE SET units = s.units + EXCLUDED.units`,
+    );
+  }
+  return statements;
 }

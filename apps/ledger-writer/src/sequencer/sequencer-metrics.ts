@@ -29,6 +29,10 @@ export const SEQUENCER_METRIC_PROVIDERS = [
     help: 'Batches written as decided while the previous one was being written',
   }),
   makeGaugeProvider({
+    name: 'ledger_batches_one_statement',
+    help: 'Small batches written with a single statement (entries, projections, tree state)',
+  }),
+  makeGaugeProvider({
     name: 'ledger_batches_redecided',
     help: 'Batches decided again under the lock (pipeline invalidated or no read connection)',
   }),
@@ -44,10 +48,12 @@ export class SequencerMetrics {
     @InjectMetric('ledger_leader') readonly leader: Gauge,
     @InjectMetric('ledger_batches_pipelined') private readonly pipelined: Gauge,
     @InjectMetric('ledger_batches_redecided') private readonly redecided: Gauge,
+    @InjectMetric('ledger_batches_one_statement') private readonly oneStatement: Gauge,
   ) {}
 
-  pipeline(stats: { pipelined: number; redecided: number }) {
+  pipeline(stats: { pipelined: number; redecided: number; oneStatement: number }) {
     this.pipelined.set(stats.pipelined);
+    this.oneStatement.set(stats.oneStatement);
     this.redecided.set(stats.redecided);
   }
 
