@@ -2,7 +2,10 @@ import { parseVerifierKey, formatVerifierKey, generateSigner } from '@trace/ledg
 import {
   auditLedger,
   DomainUnitEventEvaluator,
+  findSequenced,
   LedgerSequencer,
+  loadUnits,
+  readDecisionInputs,
   SqlExecutor,
 } from '@trace/ledger-store';
 import type { LedgerEventInput, LedgerVerdict } from '@trace/queue';
@@ -247,6 +250,24 @@ describe('the pipelined sequencer', () => {
     const s = await state();
     expect(s.units.J1).toBeUndefined();
     expect(s.units.J2).toBe('ANNOUNCED');
+  });
+
+  it('reads the inputs of a small batch in one statement exactly as the two queries read them', async () => {
+    const { rows } = await pool.query(
+      `SELECT event_id FROM ledger_entries ORDER BY idx DESC LIMIT 5`,
+    );
+    const eventIds = [...rows.map((r) => r.event_id as string), 'urn:uuid:never-sequenced'];
+    const refs = ['P3', 'P10', 'Q1', 'J2', 'NOT-THERE'].map((serial) => ({ gtin: GTIN, serial }));
+    const oneStatement = await readDecisionInputs(pool, eventIds, refs);
+    expect(oneStatement.sequenced).toEqual(await findSequenced(pool, eventIds));
+    expect(oneStatement.units).toEqual(await loadUnits(pool, refs));
+    expect(oneStatement.sequenced.size).toBe(5);
+    expect([...oneStatement.units.values()].map((u) => u.serial).sort()).toEqual([
+      'J2',
+      'P10',
+      'P3',
+      'Q1',
+    ]);
   });
 
   it('leaves a log the offline audit finds sound', async () => {

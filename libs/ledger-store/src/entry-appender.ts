@@ -133,16 +133,25 @@ export async function findSequenced(
   eventIds: string[],
 ): Promise<Map<string, SequencedEvent>> {
   if (eventIds.length === 0) return new Map();
-  const rows = await rowsOf<{
-    event_id: string;
-    idx: string;
-    entry_type: 'event' | 'alert';
-    refusal_code: string | null;
-  }>(
-    db,
-    `SELECT event_id, idx, entry_type, refusal_code FROM ledger_entries WHERE event_id = ANY($1::text[])`,
-    [eventIds],
-  );
+  const p = new SqlParams();
+  return sequencedFromRows(await rowsOf<SequencedRow>(db, sequencedSql(p, eventIds), p.values));
+}
+
+/** A row of sequencedSql (as columns, or as a JSON object with the same names). */
+export interface SequencedRow {
+  event_id: string;
+  idx: string | number;
+  entry_type: 'event' | 'alert';
+  refusal_code: string | null;
+}
+
+/** The SELECT of findSequenced, for a statement that reads more besides. */
+export function sequencedSql(p: SqlParams, eventIds: string[]): string {
+  return `SELECT event_id, idx, entry_type, refusal_code FROM ledger_entries
+     WHERE event_id = ANY(${p.add(eventIds, 'text[]')})`;
+}
+
+export function sequencedFromRows(rows: SequencedRow[]): Map<string, SequencedEvent> {
   return new Map(
     rows.map((r) => [
       r.event_id,

@@ -19,3 +19,4 @@ export * from './ledger-verdicts';
 export * from './custody-answer';
 export * from './unit-action-event';
 export * from './binary-copy';
+export * from './decision-inputs';

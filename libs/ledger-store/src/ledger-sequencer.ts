@@ -1,12 +1,7 @@
 import { CanonicalJsonError, CompactRange, canonicalBytes, leafHash } from '@trace/ledger';
 import type { LedgerEventInput, LedgerVerdict } from '@trace/queue';
-import {
-  encodeEntries,
-  findSequenced,
-  insertEntries,
-  LedgerEntryRow,
-  SequencedEvent,
-} from './entry-appender';
+import { readDecisionInputs } from './decision-inputs';
+import { encodeEntries, insertEntries, LedgerEntryRow, SequencedEvent } from './entry-appender';
 import { appendInOneStatement, DecidedWrites, fitsOneStatement } from './one-statement-append';
 import { LEDGER_ENVELOPE_VERSION, LedgerEnvelope, withoutUndefined } from './ledger-envelope';
 import type { SqlExecutor } from './sql-executor';
@@ -15,7 +10,7 @@ import { TileWriter } from './tile-writer';
 import { readTreeState, writeTreeState } from './tree-state';
 import type { EvaluationOutcome, UnitEventEvaluator } from './unit-event-evaluator';
 import { ProjectionBatch } from './projection-batch';
-import { loadUnits, unitKey, UnitRow } from './unit-projection-store';
+import { unitKey, UnitRow } from './unit-projection-store';
 
 /** Runs `work` in one database transaction (TypeORM DataSource.transaction, pg BEGIN/COMMIT…). */
 export type TransactionRunner = <T>(work: (db: SqlExecutor) => Promise<T>) => Promise<T>;
@@ -153,9 +148,10 @@ export class LedgerSequencer {
       }
       const memory = this.memory;
       if (!memory || memory.range.size !== baseSize) return null;
-      const prior = priorVerdicts(await findSequenced(reads, eventIdsOf(events)));
       const refs = events.flatMap((e) => e.units);
-      const units = await loadUnits(reads, refs);
+      const inputs = await readDecisionInputs(reads, eventIdsOf(events), refs);
+      const prior = priorVerdicts(inputs.sequenced);
+      const units = inputs.units;
       const wanted = new Set(refs.map((u) => unitKey(u.gtin, u.serial)));
       for (const batch of pending) {
         for (const [id, verdict] of batch.byEventId) prior.set(id, verdict);
@@ -194,12 +190,13 @@ export class LedgerSequencer {
       if (this.reads) this.stats.redecided++;
       this.invalidate();
       const memory = await this.treeMemory(db, state.size, state.compactRange);
-      const prior = priorVerdicts(await findSequenced(db, eventIdsOf(events)));
-      const units = await loadUnits(
+      const inputs = await readDecisionInputs(
         db,
+        eventIdsOf(events),
         events.flatMap((e) => e.units),
       );
-      batch = await this.decide(events, prior, units, state.size, memory, this.generation);
+      const prior = priorVerdicts(inputs.sequenced);
+      batch = await this.decide(events, prior, inputs.units, state.size, memory, this.generation);
       this.pending.push(batch);
     } else {
       this.stats.pipelined++;

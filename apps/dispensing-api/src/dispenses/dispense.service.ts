@@ -114,11 +114,20 @@ export class DispenseService {
       );
     }
     const action = prescription.takeOutDays ? 'TAKE_OUT' : 'DISPENSE';
-    const earlier: { n: string }[] = await this.db.query(
-      `SELECT count(*) AS n FROM dispenses WHERE prescription_id = $1 AND gtin = $2 AND serial = $3`,
-      [prescriptionId, scan.gtin, scan.serial],
-    );
-    const eventId = derivedEventId(prescriptionId, scan.gtin, scan.serial, Number(earlier[0].n));
+    // Read before the commit, so that once the dispense is recorded nothing can fail before
+    // the 201: a retry after a failure past that point would be refused as ALREADY_DISPENSED
+    // (a new event id, since a dispense now stands) and leave a false alert entry. One round
+    // trip: the counter waits for each one.
+    const [known]: { earlier: string; lot: string | null; expiry: string | null }[] =
+      await this.db.query(
+        `SELECT (SELECT count(*) FROM dispenses
+                  WHERE prescription_id = $1 AND gtin = $2 AND serial = $3) AS earlier,
+                u.lot, to_char(u.expiry, 'YYYY-MM-DD') AS expiry
+           FROM (SELECT 1) AS one
+           LEFT JOIN units u ON u.gtin = $2 AND u.serial = $3`,
+        [prescriptionId, scan.gtin, scan.serial],
+      );
+    const eventId = derivedEventId(prescriptionId, scan.gtin, scan.serial, Number(known.earlier));
     const event = this.event(
       action,
       eventId,
@@ -131,13 +140,6 @@ export class DispenseService {
       principal,
       { prescriptionId, approvalNo: prescription.approvalNo },
       { patientRef: prescription.patientRef },
-    );
-    // Read before the commit, so that once the dispense is recorded nothing can fail before
-    // the 201: a retry after a failure past that point would be refused as ALREADY_DISPENSED
-    // (a new event id, since a dispense now stands) and leave a false alert entry.
-    const unit: { lot: string; expiry: string }[] = await this.db.query(
-      `SELECT lot, to_char(expiry, 'YYYY-MM-DD') AS expiry FROM units WHERE gtin = $1 AND serial = $2`,
-      [scan.gtin, scan.serial],
     );
     const verdict = await this.committed(event);
     const dispenseId = randomUUID();
@@ -167,7 +169,12 @@ export class DispenseService {
       dispenseId,
       ledgerIndex: verdict.ledgerIndex,
       action,
-      unit: { gtin: scan.gtin, serial: scan.serial, lot: unit[0]?.lot, expiry: unit[0]?.expiry },
+      unit: {
+        gtin: scan.gtin,
+        serial: scan.serial,
+        lot: known.lot ?? undefined,
+        expiry: known.expiry ?? undefined,
+      },
     };
   }
 

@@ -1,0 +1,42 @@
+import {
+  findSequenced,
+  SequencedEvent,
+  sequencedFromRows,
+  SequencedRow,
+  sequencedSql,
+} from './entry-appender';
+import { rowsOf, SqlExecutor } from './sql-executor';
+import { SqlParams } from './sql-params';
+import { loadUnits, UnitRow, unitsByKeySql, unitsFromRows } from './unit-projection-store';
+
+/** What deciding a batch reads: events of it already in the log, and the units it names now. */
+export interface DecisionInputs {
+  sequenced: Map<string, SequencedEvent>;
+  units: Map<string, UnitRow>;
+}
+
+/** Events up to which both reads go in one statement (as JSON); larger batches read rows. */
+const ONE_READ_MAX_EVENTS = 32;
+
+/**
+ * Reads a batch's decision inputs. A small batch (a dispense at the counter) reads both in one
+ * round trip, each as a JSON array of the rows the two separate queries return; a large one
+ * keeps the two queries, whose rows the driver parses faster than the server builds JSON.
+ */
+export async function readDecisionInputs(
+  db: SqlExecutor,
+  eventIds: string[],
+  refs: { gtin: string; serial: string }[],
+): Promise<DecisionInputs> {
+  if (eventIds.length > ONE_READ_MAX_EVENTS || refs.length > 8 * ONE_READ_MAX_EVENTS) {
+    return { sequenced: await findSequenced(db, eventIds), units: await loadUnits(db, refs) };
+  }
+  const p = new SqlParams();
+  const [row] = await rowsOf<{ sequenced: SequencedRow[]; units: Record<string, unknown>[] }>(
+    db,
+    `SELECT (SELECT coalesce(json_agg(s), '[]') FROM (${sequencedSql(p, eventIds)}) s) AS sequenced,
+            (SELECT coalesce(json_agg(r), '[]') FROM (${unitsByKeySql(p, refs)}) r) AS units`,
+    p.values,
+  );
+  return { sequenced: sequencedFromRows(row.sequenced), units: unitsFromRows(row.units) };
+}
