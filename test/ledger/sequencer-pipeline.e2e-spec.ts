@@ -7,6 +7,7 @@ import {
   loadUnits,
   readDecisionInputs,
   SqlExecutor,
+  TransactionRunner,
 } from '@trace/ledger-store';
 import type { LedgerEventInput, LedgerVerdict } from '@trace/queue';
 import { createTestEnvironment, databaseClient, TestEnvironment } from '@trace/testing';
@@ -75,6 +76,10 @@ describe('the pipelined sequencer', () => {
     };
   transactions.count = 0;
 
+  /** A sequencer as the ledger-writer runs it: reads outside the transaction, on the pool. */
+  const pipelined = (runner: TransactionRunner = transactions()) =>
+    new LedgerSequencer(runner, new DomainUnitEventEvaluator(), () => new Date(), pool);
+
   async function state() {
     const units = await pool.query(`SELECT serial, state FROM units ORDER BY serial`);
     const entries = await pool.query(`SELECT count(*)::int AS n FROM ledger_entries`);
@@ -85,12 +90,7 @@ describe('the pipelined sequencer', () => {
   }
 
   it('decides each batch on top of the one still being written', async () => {
-    const sequencer = new LedgerSequencer(
-      transactions(),
-      new DomainUnitEventEvaluator(),
-      () => new Date(),
-      pool,
-    );
+    const sequencer = pipelined();
     // Batch k announces P<k> and moves P<k-1> on: every batch depends on the previous one.
     const batches: LedgerEventInput[][] = [];
     for (let k = 0; k < 12; k++) {
@@ -119,23 +119,13 @@ describe('the pipelined sequencer', () => {
   });
 
   it('a small batch whose log moved before its one-statement write writes nothing and is decided again', async () => {
-    const other = new LedgerSequencer(
-      transactions(),
-      new DomainUnitEventEvaluator(),
-      () => new Date(),
-      pool,
-    );
+    const other = pipelined();
     const plain = transactions();
-    const sequencer = new LedgerSequencer(
-      // Another writer appends after this batch was decided and before it is written.
-      async (work) => {
-        await other.sequence([event('ANNOUNCE', 'M1')]);
-        return plain(work);
-      },
-      new DomainUnitEventEvaluator(),
-      () => new Date(),
-      pool,
-    );
+    // Another writer appends after this batch was decided and before it is written.
+    const sequencer = pipelined(async (work) => {
+      await other.sequence([event('ANNOUNCE', 'M1')]);
+      return plain(work);
+    });
     const before = (await state()).entries;
     const [verdict] = await sequencer.sequence([event('ANNOUNCE', 'M2')]);
     expect(verdict).toMatchObject({ accepted: true, ledgerIndex: before + 1 });
@@ -150,12 +140,7 @@ describe('the pipelined sequencer', () => {
 
   it('a failed write in the middle: later batches are decided again, nothing assumed from it survives', async () => {
     transactions.count = 0;
-    const sequencer = new LedgerSequencer(
-      transactions((batch) => batch === 2),
-      new DomainUnitEventEvaluator(),
-      () => new Date(),
-      pool,
-    );
+    const sequencer = pipelined(transactions((batch) => batch === 2));
     const before = (await state()).entries;
     const first = [event('ANNOUNCE', 'Q1')];
     const failing = [event('ANNOUNCE', 'Q2')];
@@ -234,12 +219,7 @@ describe('the pipelined sequencer', () => {
   });
 
   it('records an event JCS cannot represent as an alert, without blocking its batch', async () => {
-    const sequencer = new LedgerSequencer(
-      transactions(),
-      new DomainUnitEventEvaluator(),
-      () => new Date(),
-      pool,
-    );
+    const sequencer = pipelined();
     const unrepresentable = {
       ...event('ANNOUNCE', 'J1'),
       epcis: { type: 'ObjectEvent', quantity: 2 ** 53 + 2 },

@@ -73,51 +73,25 @@ export function entriesInsertSql(p: SqlParams, rows: LedgerEntryRow[], gate: Wri
   const hashes = packBytes(rows.map((r) => r.leafHash));
   const entryBlob = p.add(entries.blob, 'bytea');
   const hashBlob = p.add(hashes.blob, 'bytea');
-  const columns = [
-    p.add(
-      rows.map((r) => r.index),
-      'bigint[]',
-    ),
-    p.add(
-      rows.map((r) => r.eventId),
-      'text[]',
-    ),
-    p.add(
-      rows.map((r) => r.entryType),
-      'text[]',
-    ),
-    p.add(
-      rows.map((r) => r.action),
-      'text[]',
-    ),
-    p.add(
-      rows.map((r) => r.refusalCode),
-      'text[]',
-    ),
-    p.add(
-      rows.map((r) => r.eventTime),
-      'timestamptz[]',
-    ),
-    p.add(
-      rows.map((r) => r.recordedAt),
-      'timestamptz[]',
-    ),
-    p.add(
-      rows.map((r) => r.actorOrg),
-      'text[]',
-    ),
-    p.add(entries.offsets, 'int[]'),
-    p.add(entries.lengths, 'int[]'),
-    p.add(hashes.offsets, 'int[]'),
-  ];
+  const k = p.unnest(rows, [
+    ['idx', 'bigint', (r) => r.index],
+    ['event_id', 'text', (r) => r.eventId],
+    ['entry_type', 'text', (r) => r.entryType],
+    ['action', 'text', (r) => r.action],
+    ['refusal_code', 'text', (r) => r.refusalCode],
+    ['event_time', 'timestamptz', (r) => r.eventTime],
+    ['recorded_at', 'timestamptz', (r) => r.recordedAt],
+    ['actor_org', 'text', (r) => r.actorOrg],
+    ['e_off', 'int', (_, i) => entries.offsets[i]],
+    ['e_len', 'int', (_, i) => entries.lengths[i]],
+    ['h_off', 'int', (_, i) => hashes.offsets[i]],
+  ]);
   return `INSERT INTO ledger_entries
        (idx, event_id, entry_type, action, refusal_code, event_time, recorded_at, actor_org, entry, leaf_hash)
      SELECT k.idx, k.event_id, k.entry_type, k.action, k.refusal_code, k.event_time, k.recorded_at,
             k.actor_org, substring(${entryBlob} FROM k.e_off FOR k.e_len),
             substring(${hashBlob} FROM k.h_off FOR 32)
-       FROM ${gated(gate)}unnest(${columns.join(', ')})
-         AS k(idx, event_id, entry_type, action, refusal_code, event_time, recorded_at, actor_org,
-              e_off, e_len, h_off)`;
+       FROM ${gated(gate)}${k}`;
 }
 
 export interface SequencedEvent {

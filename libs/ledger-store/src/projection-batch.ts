@@ -137,19 +137,12 @@ export class ProjectionBatch {
       statements.push(
         (p, gate) =>
           `INSERT INTO unit_aliases (alias, gtin, serial, applied_index)
-           SELECT k.* FROM ${gated(gate)}unnest(${p.add(
-             aliases.map((a) => a.alias),
-             'text[]',
-           )}, ${p.add(
-             aliases.map((a) => a.gtin),
-             'text[]',
-           )}, ${p.add(
-             aliases.map((a) => a.serial),
-             'text[]',
-           )}, ${p.add(
-             aliases.map((a) => a.index),
-             'bigint[]',
-           )}) AS k(alias, gtin, serial, applied_index)
+           SELECT k.* FROM ${gated(gate)}${p.unnest(aliases, [
+             ['alias', 'text', (a) => a.alias],
+             ['gtin', 'text', (a) => a.gtin],
+             ['serial', 'text', (a) => a.serial],
+             ['applied_index', 'bigint', (a) => a.index],
+           ])}
            ON CONFLICT DO NOTHING`,
       );
     }
@@ -158,10 +151,13 @@ export class ProjectionBatch {
       statements.push(
         (p, gate) =>
           `UPDATE approvals a SET used = a.used + k.n
-             FROM ${gated(gate)}unnest(${p.add([...use.keys()], 'text[]')}, ${p.add(
-               [...use.values()],
-               'int[]',
-             )}) AS k(approval_no, n)
+             FROM ${gated(gate)}${p.unnest(
+               [...use],
+               [
+                 ['approval_no', 'text', ([approvalNo]) => approvalNo],
+                 ['n', 'int', ([, n]) => n],
+               ],
+             )}
             WHERE a.approval_no = k.approval_no`,
       );
     }

@@ -64,12 +64,11 @@ export function tilesUpsertSql(p: SqlParams, tiles: TileRow[], gate: WriteGate):
   const blob = p.add(packed.blob, 'bytea');
   return `INSERT INTO ledger_tree_tiles (level, tile_index, hashes)
        SELECT k.level, k.tile_index, substring(${blob} FROM k.off FOR k.len)
-         FROM ${gated(gate)}unnest(${p.add(
-           tiles.map((r) => r.level),
-           'smallint[]',
-         )}, ${p.add(
-           tiles.map((r) => r.tileIndex),
-           'bigint[]',
-         )}, ${p.add(packed.offsets, 'int[]')}, ${p.add(packed.lengths, 'int[]')}) AS k(level, tile_index, off, len)
+         FROM ${gated(gate)}${p.unnest(tiles, [
+           ['level', 'smallint', (r) => r.level],
+           ['tile_index', 'bigint', (r) => r.tileIndex],
+           ['off', 'int', (_, i) => packed.offsets[i]],
+           ['len', 'int', (_, i) => packed.lengths[i]],
+         ])}
        ON CONFLICT (level, tile_index) DO UPDATE SET hashes = EXCLUDED.hashes`;
 }

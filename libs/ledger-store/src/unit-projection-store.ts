@@ -122,13 +122,10 @@ export function unitsByKeySql(p: SqlParams, refs: { gtin: string; serial: string
   // One primary-key lookup per pack. OFFSET 0 stops the planner from flattening this into a
   // hash join over the whole table, which it picks whenever statistics lag (measured: 30 ms
   // instead of 1 ms at 100k units).
-  return `SELECT ${SELECT_LIST} FROM unnest(${p.add(
-    refs.map((r) => r.gtin),
-    'text[]',
-  )}, ${p.add(
-    refs.map((r) => r.serial),
-    'text[]',
-  )}) AS k(gtin, serial)
+  return `SELECT ${SELECT_LIST} FROM ${p.unnest(refs, [
+    ['gtin', 'text', (r) => r.gtin],
+    ['serial', 'text', (r) => r.serial],
+  ])}
        CROSS JOIN LATERAL (SELECT * FROM units WHERE gtin = k.gtin AND serial = k.serial OFFSET 0) u`;
 }
 
@@ -272,16 +269,11 @@ export function unitEventsInsertSql(
   gate: WriteGate,
 ): string {
   return `INSERT INTO unit_events (gtin, serial, idx)
-       SELECT k.* FROM ${gated(gate)}unnest(${p.add(
-         rows.map((r) => r.gtin),
-         'text[]',
-       )}, ${p.add(
-         rows.map((r) => r.serial),
-         'text[]',
-       )}, ${p.add(
-         rows.map((r) => r.index),
-         'bigint[]',
-       )}) AS k(gtin, serial, idx)
+       SELECT k.* FROM ${gated(gate)}${p.unnest(rows, [
+         ['gtin', 'text', (r) => r.gtin],
+         ['serial', 'text', (r) => r.serial],
+         ['idx', 'bigint', (r) => r.index],
+       ])}
      ON CONFLICT DO NOTHING`;
 }
 
@@ -318,25 +310,14 @@ export function stockDeltaSql(deltas: StockDelta[]): ((p: SqlParams, gate: Write
   }
   const rows = [...summed.values()].filter((d) => d.delta !== 0);
   const keys = (p: SqlParams, list: StockDelta[]) =>
-    `unnest(${p.add(
-      list.map((r) => r.custodianOrg),
-      'text[]',
-    )}, ${p.add(
-      list.map((r) => r.locationCode ?? ''),
-      'text[]',
-    )}, ${p.add(
-      list.map((r) => r.gtin),
-      'text[]',
-    )}, ${p.add(
-      list.map((r) => r.lot),
-      'text[]',
-    )}, ${p.add(
-      list.map((r) => r.state),
-      'text[]',
-    )}, ${p.add(
-      list.map((r) => r.delta),
-      'int[]',
-    )}) AS k(custodian_org, location_code, gtin, lot, state, delta)`;
+    p.unnest(list, [
+      ['custodian_org', 'text', (r) => r.custodianOrg],
+      ['location_code', 'text', (r) => r.locationCode ?? ''],
+      ['gtin', 'text', (r) => r.gtin],
+      ['lot', 'text', (r) => r.lot],
+      ['state', 'text', (r) => r.state],
+      ['delta', 'int', (r) => r.delta],
+    ]);
   const match = `s.custodian_org = k.custodian_org AND s.location_code = k.location_code
        AND s.gtin = k.gtin AND s.lot = k.lot AND s.state = k.state`;
   const down = rows.filter((r) => r.delta < 0);
