@@ -5,6 +5,7 @@ import {
   SequencedRow,
   sequencedSql,
 } from './entry-appender';
+import { SMALL_BATCH } from './one-statement-append';
 import { rowsOf, SqlExecutor } from './sql-executor';
 import { SqlParams } from './sql-params';
 import { loadUnits, UnitRow, unitsByKeySql, unitsFromRows } from './unit-projection-store';
@@ -14,9 +15,6 @@ export interface DecisionInputs {
   sequenced: Map<string, SequencedEvent>;
   units: Map<string, UnitRow>;
 }
-
-/** Events up to which both reads go in one statement (as JSON); larger batches read rows. */
-const ONE_READ_MAX_EVENTS = 32;
 
 /**
  * Reads a batch's decision inputs. A small batch (a dispense at the counter) reads both in one
@@ -28,7 +26,7 @@ export async function readDecisionInputs(
   eventIds: string[],
   refs: { gtin: string; serial: string }[],
 ): Promise<DecisionInputs> {
-  if (eventIds.length > ONE_READ_MAX_EVENTS || refs.length > 8 * ONE_READ_MAX_EVENTS) {
+  if (eventIds.length > SMALL_BATCH.events || refs.length > SMALL_BATCH.units) {
     return { sequenced: await findSequenced(db, eventIds), units: await loadUnits(db, refs) };
   }
   const p = new SqlParams();

@@ -15,11 +15,16 @@ export interface DecidedWrites {
   treeState: StoredTreeState;
 }
 
-/** Entries a batch may have to be written in one statement (beyond that, COPY is faster). */
-export const ONE_STATEMENT_MAX_ROWS = 32;
+/**
+ * A small batch, read and written with one statement each: at most this many events (entries)
+ * and unit rows. Beyond that, binary COPY and plain rows are faster.
+ */
+export const SMALL_BATCH = { events: 32, units: 256 };
 
 export const fitsOneStatement = (batch: DecidedWrites) =>
-  batch.rows.length > 0 && batch.rows.length <= ONE_STATEMENT_MAX_ROWS && batch.projections.small;
+  batch.rows.length > 0 &&
+  batch.rows.length <= SMALL_BATCH.events &&
+  batch.projections.unitRows <= SMALL_BATCH.units;
 
 /**
  * Writes a small batch decided ahead with a single statement: the tree-state row is updated

@@ -111,9 +111,9 @@ export class ProjectionBatch {
     }
   }
 
-  /** Whether `sqlParts` suits this batch: few units (beyond that, COPY is faster). */
-  get small(): boolean {
-    return this.changed.size <= 256 && this.unitEvents.length <= 256;
+  /** Rows the batch writes to the units or the unit index, whichever is more. */
+  get unitRows(): number {
+    return Math.max(this.changed.size, this.unitEvents.length);
   }
 
   /** Every write of the batch as statement parts sharing `p`, for one gated statement. */
