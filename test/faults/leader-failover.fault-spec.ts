@@ -75,7 +75,16 @@ describe('fault: a second ledger-writer, and the leader killed under load', () =
         );
         await (leader as ServiceProcess).whenListening();
         await settleFor(1500);
-        const after = await isLeader(stack, leader.instance);
+        // A loaded machine may take a moment to answer /metrics: only an answer counts.
+        let after: boolean | null = null;
+        await stack
+          .waitFor(
+            `${leader.instance} to answer /metrics`,
+            async () => (after = await isLeader(stack!, leader.instance)) !== null,
+            15_000,
+            200,
+          )
+          .catch(() => undefined);
         log.check(
           `the restarted ${leader.instance} came back as the standby`,
           after === false,

@@ -149,8 +149,14 @@ export class ServiceProcess {
         if (this.stopping || !this.restartOnExit) return;
         this.restarts++;
         this.log.info(`supervisor: ${this.instance} exited (${signal ?? code}), restarting it`);
+        // Until the next incarnation is spawned, whenListening() must wait for it, not
+        // answer with the dead one's long-resolved promise.
+        let spawned!: () => void;
+        this.listening = new Promise<void>((r) => (spawned = r)).then(() => this.listening);
+        this.listening.catch(() => undefined);
         setTimeout(() => {
           if (!this.stopping && !this.child) this.spawn();
+          spawned();
         }, 300).unref();
       });
     });
