@@ -108,7 +108,12 @@ describe('the pipelined sequencer', () => {
     expect(s.units.P10).toBe('AT_PORT');
     expect(s.units.P11).toBe('ANNOUNCED');
     // Small batches: each written with one statement.
-    expect(sequencer.stats).toEqual({ pipelined: 12, redecided: 0, oneStatement: 12 });
+    expect(sequencer.stats).toEqual({
+      pipelined: 12,
+      redecided: 0,
+      oneStatement: 12,
+      overlapped: 0,
+    });
     // A redelivered batch is answered from the log, even while others are in flight.
     const again = await Promise.all([
       sequencer.sequence(batches[3]),
@@ -129,7 +134,7 @@ describe('the pipelined sequencer', () => {
     const before = (await state()).entries;
     const [verdict] = await sequencer.sequence([event('ANNOUNCE', 'M2')]);
     expect(verdict).toMatchObject({ accepted: true, ledgerIndex: before + 1 });
-    expect(sequencer.stats).toEqual({ pipelined: 0, redecided: 1, oneStatement: 0 });
+    expect(sequencer.stats).toEqual({ pipelined: 0, redecided: 1, oneStatement: 0, overlapped: 0 });
     const s = await state();
     expect(s.entries).toBe(before + 2);
     expect(s.units.M1).toBe('ANNOUNCED');
@@ -169,6 +174,93 @@ describe('the pipelined sequencer', () => {
     expect(s.units.Q1).toBe('AT_PORT');
     // The batch decided on top of the failed one was decided again.
     expect(sequencer.stats.redecided).toBeGreaterThanOrEqual(1);
+  });
+
+  /** Batches over SMALL_BATCH events: written with several statements, inserts before the lock. */
+  const large = (action: string, prefix: string, from = 0, count = 40) =>
+    Array.from({ length: count }, (_, i) => event(action, `${prefix}${from + i}`));
+
+  it('writes the inserts of large batches before the tree-state lock, in order, each on the one before', async () => {
+    const sequencer = pipelined();
+    const before = (await state()).entries;
+    // Batch k announces 40 packs and moves batch k-1's on: inserts and updates in every batch.
+    const batches = Array.from({ length: 6 }, (_, k) => [
+      ...large('ANNOUNCE', `L${k}-`),
+      ...(k > 0 ? large('ARRIVE', `L${k - 1}-`) : []),
+    ]);
+    const verdicts = (await Promise.all(batches.map((b) => sequencer.sequence(b)))).flat();
+    expect(verdicts.filter((v) => !v.accepted)).toEqual([]);
+    expect(verdicts.map((v) => (v as { ledgerIndex: number }).ledgerIndex)).toEqual(
+      verdicts.map((_, i) => before + i),
+    );
+    expect(sequencer.stats).toEqual({ pipelined: 6, redecided: 0, oneStatement: 0, overlapped: 6 });
+    const s = await state();
+    expect(s.entries).toBe(before + 40 * 11);
+    expect(s.units['L4-39']).toBe('AT_PORT');
+    expect(s.units['L5-0']).toBe('ANNOUNCED');
+    const tree = await pool.query(`SELECT tree_size::int AS n FROM ledger_tree_state`);
+    expect(tree.rows[0].n).toBe(before + 40 * 11);
+    const stock = await pool.query(
+      `SELECT state, units FROM stock_counts WHERE custodian_org = 'IMP-1' ORDER BY state`,
+    );
+    const units = await pool.query(
+      `SELECT state, count(*)::int AS units FROM units WHERE custodian_org = 'IMP-1' GROUP BY state ORDER BY state`,
+    );
+    expect(stock.rows).toEqual(units.rows);
+  });
+
+  it('rolls back the early inserts of a large batch whose batch ahead failed, and decides it again', async () => {
+    const statements: string[] = [];
+    const savepoints = () => statements.filter((s) => s.startsWith('SAVEPOINT')).length;
+    const plain = transactions();
+    let opened = 0;
+    const sequencer = pipelined(async (work) => {
+      // Transactions open in the order the batches were handed in.
+      const batch = ++opened;
+      return plain(async (db) => {
+        const result = await work(
+          new Proxy(db as object, {
+            get(target, prop) {
+              const value = (target as Record<string | symbol, unknown>)[prop];
+              if (prop !== 'query' || typeof value !== 'function') return value;
+              return (sql: unknown, params?: unknown[]) => {
+                if (typeof sql === 'string') statements.push(sql.trim().split(/\s+/, 3).join(' '));
+                return (value as (...a: unknown[]) => unknown).call(target, sql, params);
+              };
+            },
+          }) as SqlExecutor,
+        );
+        if (batch === 2) {
+          // Fail only once the third batch has begun its inserts behind this one's lock.
+          const until = Date.now() + 5000;
+          while (savepoints() < 3 && Date.now() < until) await new Promise((r) => setTimeout(r, 5));
+          throw new Error('injected failure of batch 2');
+        }
+        return result;
+      });
+    });
+    const before = (await state()).entries;
+    const results = await Promise.allSettled([
+      sequencer.sequence(large('ANNOUNCE', 'R')),
+      sequencer.sequence(large('ANNOUNCE', 'S')),
+      // Moves S on (not there once its batch failed) and announces T.
+      sequencer.sequence([...large('ARRIVE', 'S', 0, 20), ...large('ANNOUNCE', 'T')]),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    const third = (results[2] as PromiseFulfilledResult<LedgerVerdict[]>).value;
+    expect(third.slice(0, 20).every((v) => !v.accepted && v.code === 'UNKNOWN_SERIAL')).toBe(true);
+    expect(third.slice(20).every((v) => v.accepted)).toBe(true);
+    expect(third.map((v) => (v.accepted ? v.ledgerIndex : v.alertIndex))).toEqual(
+      third.map((_, i) => before + 40 + i),
+    );
+    // The third batch had written its inserts before the lock: they were rolled back.
+    expect(statements).toContain('ROLLBACK TO SAVEPOINT');
+    expect(sequencer.stats.redecided).toBeGreaterThanOrEqual(1);
+    const s = await state();
+    expect(s.entries).toBe(before + 100);
+    expect(s.units.S0).toBeUndefined();
+    expect(s.units.T39).toBe('ANNOUNCED');
+    expect(await auditLedger(pool, [])).toMatchObject({ ok: true });
   });
 
   it('writes an urgent batch before bulk decided after it goes on, and a failed one holds nothing up', async () => {

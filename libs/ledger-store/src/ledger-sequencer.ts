@@ -27,6 +27,8 @@ interface TreeMemory {
 interface PreparedBatch extends DecidedWrites {
   /** The sequencer generation it was decided in; a failed write starts a new one. */
   generation: number;
+  /** The batch still being written that this one was decided on top of, if any. */
+  onTopOf: PreparedBatch | null;
   verdicts: LedgerVerdict[];
   byEventId: Map<string, LedgerVerdict>;
   /** The rows as COPY data, encoded before the lock (null: written with SQL). */
@@ -52,9 +54,14 @@ export class LedgerSequencer {
   /** Batches decided but not yet committed, oldest first: what the next decision builds on. */
   private pending: PreparedBatch[] = [];
   private readonly decisions = new SerialQueue();
-  /** Batches written as decided ahead, and batches decided again under the lock. */
-  readonly stats = { pipelined: 0, redecided: 0, oneStatement: 0 };
-  private readonly writes = new SerialQueue();
+  /**
+   * Batches written as decided ahead, decided again under the lock, written with one
+   * statement, and whose inserts went in before the lock (while the previous batch committed).
+   */
+  readonly stats = { pipelined: 0, redecided: 0, oneStatement: 0, overlapped: 0 };
+  /** The latest two writes handed in: the next takes the lock after the last. */
+  private lastWrite: WriteInFlight | null = null;
+  private writeBeforeLast: WriteInFlight | null = null;
 
   constructor(
     private readonly transaction: TransactionRunner,
@@ -79,9 +86,23 @@ export class LedgerSequencer {
       }
       return batch;
     });
-    const written = this.writes.run(async () => {
+    // Writes take the tree-state lock in the order their batches were handed in. The next
+    // write opens its transaction as soon as its decision is ready and may write its inserts
+    // while this one still holds the lock (ADR 0012).
+    const ahead = this.lastWrite;
+    const twoAhead = this.writeBeforeLast;
+    const done = deferred();
+    const mine: WriteInFlight = { prepared, holds: deferred(), done: done.promise, ended: false };
+    this.writeBeforeLast = ahead;
+    this.lastWrite = mine;
+    const written = (async () => {
       try {
-        const batch = await this.transaction(async (db) => this.write(db, events, await prepared));
+        // At most OPEN_WRITES transactions open: more would only queue on the lock.
+        await twoAhead?.done;
+        const decided = await prepared;
+        const batch = await this.transaction(async (db) =>
+          this.write(db, events, decided, { ahead, holding: mine.holds.resolve }),
+        );
         // Committed: the database now shows what later decisions overlaid from memory.
         this.pending = this.pending.filter((b) => b !== batch);
         return batch.verdicts;
@@ -89,8 +110,12 @@ export class LedgerSequencer {
         // Memory and later decisions may assume this batch: start again from the database.
         this.invalidate();
         throw err;
+      } finally {
+        mine.ended = true;
+        mine.holds.resolve();
+        done.resolve();
       }
-    });
+    })();
     if (!urgent) return written;
     return written.finally(async () => {
       // The write can fail before its decision is in: release only what was held, once held.
@@ -162,6 +187,7 @@ export class LedgerSequencer {
       if (generation !== this.generation || memory !== this.memory) return null;
       const batch = await this.decide(events, prior, units, baseSize, memory, generation, urgent);
       if (generation !== this.generation) return null;
+      batch.onTopOf = last ?? null;
       this.pending.push(batch);
       return batch;
     } catch {
@@ -174,16 +200,46 @@ export class LedgerSequencer {
     db: SqlExecutor,
     events: LedgerEventInput[],
     prepared: PreparedBatch | null,
+    turn: LockTurn,
   ): Promise<PreparedBatch> {
-    if (prepared && prepared.generation === this.generation && fitsOneStatement(prepared)) {
-      if (await appendInOneStatement(db, prepared)) {
+    const current = (b: PreparedBatch | null): b is PreparedBatch =>
+      b !== null && b.generation === this.generation;
+    let logMoved = false;
+    if (current(prepared) && fitsOneStatement(prepared)) {
+      // One statement reads with one snapshot: it must start after the batch ahead committed.
+      await turn.ahead?.done;
+      const appended = await appendInOneStatement(db, prepared);
+      turn.holding();
+      if (appended) {
         this.stats.pipelined++;
         this.stats.oneStatement++;
         return prepared;
       }
       // The log moved and nothing was written: decide again under the lock.
+      logMoved = true;
     }
-    const state = await readTreeState(db, true);
+    const early =
+      !logMoved &&
+      current(prepared) &&
+      prepared.rows.length > 0 &&
+      (await this.insertsMayGoFirst(prepared, turn.ahead)) &&
+      (await this.writeInsertsBeforeLock(db, prepared));
+    await turn.ahead?.holds.promise;
+    let state = await readTreeState(db, true);
+    turn.holding();
+    if (early && current(prepared) && prepared.baseSize === state.size) {
+      this.stats.pipelined++;
+      this.stats.overlapped++;
+      await prepared.projections.writeUpdates(db);
+      await writeTreeState(db, prepared.treeState, prepared.tileRows);
+      return prepared;
+    }
+    if (early) {
+      // The log is not where the decision assumed. The lock was taken after the savepoint and
+      // goes with it: take it again.
+      await db.query('ROLLBACK TO SAVEPOINT before_tree_lock');
+      state = await readTreeState(db, true);
+    }
     let batch = prepared;
     if (!batch || batch.generation !== this.generation || batch.baseSize !== state.size) {
       // Decide now, under the lock, against what is committed.
@@ -207,6 +263,42 @@ export class LedgerSequencer {
       await writeTreeState(db, batch.treeState, batch.tileRows);
     }
     return batch;
+  }
+
+  /**
+   * Whether a batch's inserts (entries, new units, unit index) can go in before it holds the
+   * tree-state lock: when no write is ahead of it, or when it was decided on top of the batch
+   * ahead as that batch will be written. Its rows then collide with none of the rows ahead
+   * (other indexes, other event ids, units the batch ahead does not create).
+   */
+  private async insertsMayGoFirst(
+    prepared: PreparedBatch,
+    ahead: WriteInFlight | null,
+  ): Promise<boolean> {
+    if (!ahead || ahead.ended) return true;
+    const aheadBatch = await ahead.prepared;
+    return (
+      aheadBatch !== null &&
+      prepared.onTopOf === aheadBatch &&
+      aheadBatch.generation === this.generation
+    );
+  }
+
+  /**
+   * Writes the batch's inserts after a savepoint; false (and nothing written) when one of them
+   * collides, which only a log moved by someone else can cause: decided again under the lock.
+   */
+  private async writeInsertsBeforeLock(db: SqlExecutor, batch: PreparedBatch): Promise<boolean> {
+    await db.query('SAVEPOINT before_tree_lock');
+    try {
+      await batch.projections.writeInserts(db);
+      await insertEntries(db, batch.rows, batch.entriesCopy);
+      return true;
+    } catch (err) {
+      if ((err as { code?: string }).code !== UNIQUE_VIOLATION) throw err;
+      await db.query('ROLLBACK TO SAVEPOINT before_tree_lock');
+      return false;
+    }
   }
 
   /**
@@ -319,7 +411,7 @@ export class LedgerSequencer {
       await this.yieldFor(urgent);
       entriesCopy = encodeEntries(rows);
     }
-    return { ...written, generation, verdicts, byEventId, entriesCopy };
+    return { ...written, generation, onTopOf: null, verdicts, byEventId, entriesCopy };
   }
 
   /**
@@ -388,6 +480,40 @@ export class LedgerSequencer {
 const ENCODE_SLICE = 8;
 
 const yieldToWrites = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * Write transactions open at once: one holding (or about to take) the tree-state lock, the
+ * next writing its inserts meanwhile. More would only queue on the lock, each holding a
+ * connection.
+ */
+const OPEN_WRITES = 2;
+
+const UNIQUE_VIOLATION = '23505';
+
+/** A batch's write, from the moment it was handed in until it committed or failed. */
+interface WriteInFlight {
+  /** Its batch as decided ahead (null: it is decided under the lock). */
+  prepared: Promise<PreparedBatch | null>;
+  /** Resolves once it holds the tree-state lock, or has ended. */
+  holds: { promise: Promise<void>; resolve: () => void };
+  /** Resolves once it has committed or failed (after a failure has invalidated memory). */
+  done: Promise<void>;
+  ended: boolean;
+}
+
+/** A write's place in the lock order. */
+interface LockTurn {
+  /** The write handed in just before, if it has not ended. */
+  ahead: WriteInFlight | null;
+  /** Says this write holds the lock: the next may ask for it. */
+  holding: () => void;
+}
+
+function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
+}
 
 function buildEnvelope(
   event: LedgerEventInput,

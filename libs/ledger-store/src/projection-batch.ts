@@ -92,18 +92,27 @@ export class ProjectionBatch {
   }
 
   async write(db: SqlExecutor): Promise<void> {
-    const { created, updated } = this.split();
-    if (canCopy(db)) {
-      if (!this.encoded) this.encode();
-      const encoded = this.encoded!;
-      if (encoded.units && created.length > 0) await copyIn(db, COPY_UNITS, encoded.units);
-      await writeUnits(db, encoded.units ? [] : created, updated);
-      if (!encoded.unitEvents) await insertUnitEvents(db, this.unitEvents);
-      else if (this.unitEvents.length > 0) await copyIn(db, COPY_UNIT_EVENTS, encoded.unitEvents);
-    } else {
-      await writeUnits(db, created, updated);
-      await insertUnitEvents(db, this.unitEvents);
-    }
+    await this.writeInserts(db);
+    await this.writeUpdates(db);
+  }
+
+  /**
+   * The rows only this batch can write: units it creates and its unit index rows. No other
+   * batch's rows collide with them, so the sequencer writes them before the tree-state lock.
+   */
+  async writeInserts(db: SqlExecutor): Promise<void> {
+    const { created } = this.split();
+    if (canCopy(db) && !this.encoded) this.encode();
+    const encoded = canCopy(db) ? this.encoded : null;
+    if (!encoded?.units) await writeUnits(db, created, []);
+    else if (created.length > 0) await copyIn(db, COPY_UNITS, encoded.units);
+    if (!encoded?.unitEvents) await insertUnitEvents(db, this.unitEvents);
+    else if (this.unitEvents.length > 0) await copyIn(db, COPY_UNIT_EVENTS, encoded.unitEvents);
+  }
+
+  /** The rows batches share: changed units, stock counts, aliases, approvals' use. */
+  async writeUpdates(db: SqlExecutor): Promise<void> {
+    await writeUnits(db, [], this.split().updated);
     await applyStockDeltas(db, this.stockDeltas());
     for (const statement of this.bookkeepingSql()) {
       const p = new SqlParams();

@@ -5,6 +5,7 @@ import {
   makeGaugeProvider,
   makeHistogramProvider,
 } from '@willsoto/nestjs-prometheus';
+import type { LedgerSequencer } from '@trace/ledger-store';
 import type { Counter, Gauge, Histogram } from 'prom-client';
 
 export const SEQUENCER_METRIC_PROVIDERS = [
@@ -33,6 +34,10 @@ export const SEQUENCER_METRIC_PROVIDERS = [
     help: 'Small batches written with a single statement (entries, projections, tree state)',
   }),
   makeGaugeProvider({
+    name: 'ledger_batches_overlapped',
+    help: 'Batches whose inserts were written before the tree-state lock, while the previous batch committed',
+  }),
+  makeGaugeProvider({
     name: 'ledger_batches_redecided',
     help: 'Batches decided again under the lock (pipeline invalidated or no read connection)',
   }),
@@ -49,11 +54,13 @@ export class SequencerMetrics {
     @InjectMetric('ledger_batches_pipelined') private readonly pipelined: Gauge,
     @InjectMetric('ledger_batches_redecided') private readonly redecided: Gauge,
     @InjectMetric('ledger_batches_one_statement') private readonly oneStatement: Gauge,
+    @InjectMetric('ledger_batches_overlapped') private readonly overlapped: Gauge,
   ) {}
 
-  pipeline(stats: { pipelined: number; redecided: number; oneStatement: number }) {
+  pipeline(stats: LedgerSequencer['stats']) {
     this.pipelined.set(stats.pipelined);
     this.oneStatement.set(stats.oneStatement);
+    this.overlapped.set(stats.overlapped);
     this.redecided.set(stats.redecided);
   }
 
