@@ -46,7 +46,8 @@ interface PreparedBatch extends DecidedWrites {
  * batch is being written, the next is already decided, encoded and hashed on top of the
  * first one's effects (kept in memory until it commits). The write then checks, under the
  * tree-state lock, that the log is exactly where the decision assumed; if not (a failed
- * write, another writer), the batch is decided again inside its transaction.
+ * write, another writer), the batch is decided again inside its transaction. A batch's
+ * inserts go in before it asks for the lock, while the batch ahead commits (ADR 0012).
  */
 export class LedgerSequencer {
   private memory: TreeMemory | null = null;
@@ -97,7 +98,8 @@ export class LedgerSequencer {
     this.lastWrite = mine;
     const written = (async () => {
       try {
-        // At most OPEN_WRITES transactions open: more would only queue on the lock.
+        // At most two write transactions open (one holding the lock, the next writing its
+        // inserts): more would only queue on the lock, each holding a connection.
         await twoAhead?.done;
         const decided = await prepared;
         const batch = await this.transaction(async (db) =>
@@ -208,9 +210,8 @@ export class LedgerSequencer {
     if (current(prepared) && fitsOneStatement(prepared)) {
       // One statement reads with one snapshot: it must start after the batch ahead committed.
       await turn.ahead?.done;
-      const appended = await appendInOneStatement(db, prepared);
-      turn.holding();
-      if (appended) {
+      if (await appendInOneStatement(db, prepared)) {
+        turn.holding();
         this.stats.pipelined++;
         this.stats.oneStatement++;
         return prepared;
@@ -480,13 +481,6 @@ export class LedgerSequencer {
 const ENCODE_SLICE = 8;
 
 const yieldToWrites = () => new Promise<void>((resolve) => setImmediate(resolve));
-
-/**
- * Write transactions open at once: one holding (or about to take) the tree-state lock, the
- * next writing its inserts meanwhile. More would only queue on the lock, each holding a
- * connection.
- */
-const OPEN_WRITES = 2;
 
 const UNIQUE_VIOLATION = '23505';
 
