@@ -12,6 +12,8 @@ import {
 import type { LedgerEventInput, LedgerVerdict } from '@trace/queue';
 import { createTestEnvironment, databaseClient, TestEnvironment } from '@trace/testing';
 import { Pool } from 'pg';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 
 const GTIN = '09506000134352';
 const importer = { sub: 'imp-1', org: 'IMP-1', roles: ['importer'] };
@@ -261,6 +263,28 @@ describe('the pipelined sequencer', () => {
     expect(s.units.S0).toBeUndefined();
     expect(s.units.T39).toBe('ANNOUNCED');
     expect(await auditLedger(pool, [])).toMatchObject({ ok: true });
+  });
+
+  it('keeps no batch alive once later ones have committed', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const sequencer = pipelined();
+    const answers: WeakRef<LedgerVerdict[]>[] = [];
+    // Two batches in flight all along, as under a steady ingest: each is decided on top of the
+    // one being written.
+    let next = 0;
+    await Promise.all(
+      [0, 1].map(async () => {
+        while (next < 20) {
+          const verdicts = await sequencer.sequence(large('ANNOUNCE', `W${next++}-`));
+          answers.push(new WeakRef(verdicts));
+        }
+      }),
+    );
+    await new Promise((r) => setImmediate(r));
+    gc();
+    // The latest writes are remembered (the next one takes the lock after them); no others.
+    expect(answers.filter((a) => a.deref() !== undefined).length).toBeLessThanOrEqual(3);
   });
 
   it('writes an urgent batch before bulk decided after it goes on, and a failed one holds nothing up', async () => {

@@ -27,8 +27,13 @@ interface TreeMemory {
 interface PreparedBatch extends DecidedWrites {
   /** The sequencer generation it was decided in; a failed write starts a new one. */
   generation: number;
-  /** The batch still being written that this one was decided on top of, if any. */
-  onTopOf: PreparedBatch | null;
+  /** Its number among the batches decided (in this process). */
+  serial: number;
+  /**
+   * The number of the batch still being written that it was decided on top of, if any: a
+   * number, not a reference, so that each batch does not keep every earlier one alive.
+   */
+  onTopOf: number | null;
   verdicts: LedgerVerdict[];
   byEventId: Map<string, LedgerVerdict>;
   /** The rows as COPY data, encoded before the lock (null: written with SQL). */
@@ -52,6 +57,8 @@ interface PreparedBatch extends DecidedWrites {
 export class LedgerSequencer {
   private memory: TreeMemory | null = null;
   private generation = 0;
+  /** Batches decided so far: numbers them. */
+  private decided = 0;
   /** Batches decided but not yet committed, oldest first: what the next decision builds on. */
   private pending: PreparedBatch[] = [];
   private readonly decisions = new SerialQueue();
@@ -189,7 +196,7 @@ export class LedgerSequencer {
       if (generation !== this.generation || memory !== this.memory) return null;
       const batch = await this.decide(events, prior, units, baseSize, memory, generation, urgent);
       if (generation !== this.generation) return null;
-      batch.onTopOf = last ?? null;
+      batch.onTopOf = last?.serial ?? null;
       this.pending.push(batch);
       return batch;
     } catch {
@@ -280,7 +287,7 @@ export class LedgerSequencer {
     const aheadBatch = await ahead.prepared;
     return (
       aheadBatch !== null &&
-      prepared.onTopOf === aheadBatch &&
+      prepared.onTopOf === aheadBatch.serial &&
       aheadBatch.generation === this.generation
     );
   }
@@ -412,7 +419,15 @@ export class LedgerSequencer {
       await this.yieldFor(urgent);
       entriesCopy = encodeEntries(rows);
     }
-    return { ...written, generation, onTopOf: null, verdicts, byEventId, entriesCopy };
+    return {
+      ...written,
+      generation,
+      serial: ++this.decided,
+      onTopOf: null,
+      verdicts,
+      byEventId,
+      entriesCopy,
+    };
   }
 
   /**
