@@ -178,7 +178,7 @@ async function ledger(quick: boolean) {
     `| ratio, batches of 1000 vs naive chain, entries only | ${r.ratioBatch1000VsNaive.toFixed(1)}× |`,
   );
   console.log(
-    `| log built for proofs | ${f(r.logSize)} entries in ${r.buildSeconds.toFixed(0)} s |`,
+    `| log built for proofs | ${f(r.logSize)} entries, the last ${f(r.grownEntries)} in ${r.buildSeconds.toFixed(0)} s |`,
   );
   console.log(
     `| inclusion proof at ${f(r.logSize)} entries | p50 ${r.inclusionProofMs.p50.toFixed(2)} ms, p99 ${r.inclusionProofMs.p99.toFixed(2)} ms |`,
