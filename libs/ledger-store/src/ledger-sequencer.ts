@@ -135,19 +135,15 @@ export class LedgerSequencer {
 
   /** Urgent batches decided and not yet written; bulk decisions wait on `bulkGate` meanwhile. */
   private urgentHolds = 0;
-  private bulkGate: { promise: Promise<void>; open: () => void } | null = null;
+  private bulkGate: Deferred | null = null;
 
   private holdBulk() {
-    if (this.urgentHolds++ === 0) {
-      let open!: () => void;
-      const promise = new Promise<void>((resolve) => (open = resolve));
-      this.bulkGate = { promise, open };
-    }
+    if (this.urgentHolds++ === 0) this.bulkGate = deferred();
   }
 
   private releaseBulk() {
     if (--this.urgentHolds === 0 && this.bulkGate) {
-      this.bulkGate.open();
+      this.bulkGate.resolve();
       this.bulkGate = null;
     }
   }
@@ -504,7 +500,7 @@ interface WriteInFlight {
   /** Its batch as decided ahead (null: it is decided under the lock). */
   prepared: Promise<PreparedBatch | null>;
   /** Resolves once it holds the tree-state lock, or has ended. */
-  holds: { promise: Promise<void>; resolve: () => void };
+  holds: Deferred;
   /** Resolves once it has committed or failed (after a failure has invalidated memory). */
   done: Promise<void>;
   ended: boolean;
@@ -518,7 +514,13 @@ interface LockTurn {
   holding: () => void;
 }
 
-function deferred(): { promise: Promise<void>; resolve: () => void } {
+/** A promise and the function that resolves it. */
+interface Deferred {
+  promise: Promise<void>;
+  resolve: () => void;
+}
+
+function deferred(): Deferred {
   let resolve!: () => void;
   const promise = new Promise<void>((r) => (resolve = r));
   return { promise, resolve };

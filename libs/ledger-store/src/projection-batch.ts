@@ -84,11 +84,12 @@ export class ProjectionBatch {
    * Encodes the inserts as COPY data now, so that the sequencer can do it before it takes
    * the tree-state lock. `write` encodes for itself if this was not called.
    */
-  encode(): void {
+  encode(): EncodedProjections {
     this.encoded = {
       units: encodedOrNull(() => encodeUnits(this.split().created)),
       unitEvents: encodedOrNull(() => encodeUnitEvents(this.unitEvents)),
     };
+    return this.encoded;
   }
 
   async write(db: SqlExecutor): Promise<void> {
@@ -102,8 +103,7 @@ export class ProjectionBatch {
    */
   async writeInserts(db: SqlExecutor): Promise<void> {
     const { created } = this.split();
-    if (canCopy(db) && !this.encoded) this.encode();
-    const encoded = canCopy(db) ? this.encoded : null;
+    const encoded = canCopy(db) ? (this.encoded ?? this.encode()) : null;
     if (!encoded?.units) await writeUnits(db, created, []);
     else if (created.length > 0) await copyIn(db, COPY_UNITS, encoded.units);
     if (!encoded?.unitEvents) await insertUnitEvents(db, this.unitEvents);
