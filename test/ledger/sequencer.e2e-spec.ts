@@ -1,4 +1,12 @@
-import { LedgerQueueClient, LedgerEventInput, LedgerVerdict } from '@trace/queue';
+import { getQueueToken } from '@nestjs/bullmq';
+import {
+  LEDGER_INTERACTIVE_QUEUE,
+  LEDGER_QUEUE,
+  LedgerQueueClient,
+  LedgerEventInput,
+  LedgerVerdict,
+} from '@trace/queue';
+import type { Queue } from 'bullmq';
 import {
   auditLedger,
   DomainUnitEventEvaluator,
@@ -187,6 +195,40 @@ describe('the ledger sequencer against PostgreSQL and Redis', () => {
     expect(alert.rows[0]).toEqual({ entry_type: 'alert', refusal_code: 'UNKNOWN_SERIAL' });
     const unit = await owner.query(`SELECT state FROM units WHERE serial = 'A1'`);
     expect(unit.rows[0].state).toBe('AT_PORT');
+  });
+
+  it('answers an interactive event from its own queue while bulk jobs wait in theirs', async () => {
+    const bulkQueue = regulator.app.get<Queue>(getQueueToken(LEDGER_QUEUE));
+    const interactiveQueue = regulator.app.get<Queue>(getQueueToken(LEDGER_INTERACTIVE_QUEUE));
+    const backlog = announce(30, 'Q');
+    const sequenced = async () =>
+      Number(
+        (
+          await owner.query('SELECT count(*) AS n FROM ledger_entries WHERE event_id = ANY($1)', [
+            backlog.map((e) => e.eventId),
+          ])
+        ).rows[0].n,
+      );
+    // The bulk queue held: its jobs wait, as behind a long backlog.
+    await bulkQueue.pause();
+    let urgent: LedgerVerdict;
+    try {
+      await ledger.submit(backlog);
+      const urgentEvent = event('ANNOUNCE', ['QU']);
+      [urgent] = await ledger.submitAndWait([urgentEvent], 15000, { interactive: true });
+      expect(urgent).toMatchObject({ accepted: true });
+      expect(await sequenced()).toBe(0);
+      const jobs = await interactiveQueue.getJobs(['completed']);
+      expect(jobs.map((j) => j.data.events[0].eventId)).toContain(urgentEvent.eventId);
+    } finally {
+      await bulkQueue.resume();
+    }
+    await waitFor('the bulk backlog', async () => (await sequenced()) === backlog.length);
+    const first = await owner.query(
+      'SELECT min(idx)::int AS i FROM ledger_entries WHERE event_id = ANY($1)',
+      [backlog.map((e) => e.eventId)],
+    );
+    expect(first.rows[0].i).toBeGreaterThan((urgent as { ledgerIndex: number }).ledgerIndex);
   });
 
   it('signs checkpoints that an independent note verifier accepts, over the root of the stored entries', async () => {

@@ -3,7 +3,7 @@ import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { Job, Queue, QueueEvents } from 'bullmq';
 import { jobIdFor } from './job-options';
 import type { LedgerEventInput, LedgerJobData, LedgerJobResult } from './ledger-job';
-import { LEDGER_QUEUE } from './queue-names';
+import { LEDGER_INTERACTIVE_QUEUE, LEDGER_QUEUE } from './queue-names';
 
 export class LedgerTimeoutError extends Error {
   constructor(readonly jobId: string) {
@@ -37,8 +37,9 @@ export function jobChunks(events: LedgerEventInput[]): LedgerEventInput[][] {
 
 export interface SubmitOptions {
   /**
-   * A person waits for the verdict at a counter: the sequencer writes these events in a batch
-   * of their own, ahead of bulk work. For single events a user is waiting on, not for bulk.
+   * A person waits for the verdict at a counter: the events go through the interactive queue
+   * and the sequencer writes them in a batch of their own, ahead of bulk work. For single
+   * events a user is waiting on, not for bulk.
    */
   interactive?: boolean;
 }
@@ -49,9 +50,13 @@ export interface SubmitOptions {
  */
 @Injectable()
 export class LedgerQueueClient implements OnApplicationShutdown {
-  private events: QueueEvents | null = null;
+  /** Completion listeners, one per queue, opened on the first wait for that queue. */
+  private readonly events = new Map<Queue, Promise<QueueEvents>>();
 
-  constructor(@InjectQueue(LEDGER_QUEUE) private readonly queue: Queue<LedgerJobData>) {}
+  constructor(
+    @InjectQueue(LEDGER_QUEUE) private readonly queue: Queue<LedgerJobData>,
+    @InjectQueue(LEDGER_INTERACTIVE_QUEUE) private readonly interactiveQueue: Queue<LedgerJobData>,
+  ) {}
 
   /**
    * Enqueues events in jobs of at most MAX_EVENTS_PER_JOB, with one addBulk; the events of
@@ -75,7 +80,11 @@ export class LedgerQueueClient implements OnApplicationShutdown {
         opts: { jobId: jobIdFor(key) },
       });
     }
-    return this.queue.addBulk(jobs);
+    return this.queueFor(opts).addBulk(jobs);
+  }
+
+  private queueFor(opts: SubmitOptions): Queue<LedgerJobData> {
+    return opts.interactive ? this.interactiveQueue : this.queue;
   }
 
   /** Enqueues and waits for the sequencer's verdicts (committed), or throws LedgerTimeoutError. */
@@ -84,7 +93,7 @@ export class LedgerQueueClient implements OnApplicationShutdown {
     timeoutMs: number,
     opts: SubmitOptions = {},
   ): Promise<LedgerJobResult> {
-    const queueEvents = await this.queueEvents();
+    const queueEvents = await this.queueEvents(this.queueFor(opts));
     const jobs = await this.submit(events, undefined, opts);
     try {
       const results = await Promise.all(
@@ -101,18 +110,29 @@ export class LedgerQueueClient implements OnApplicationShutdown {
     }
   }
 
-  private async queueEvents(): Promise<QueueEvents> {
-    if (!this.events) {
-      this.events = new QueueEvents(LEDGER_QUEUE, {
-        connection: this.queue.opts.connection,
-        prefix: this.queue.opts.prefix,
+  private queueEvents(queue: Queue): Promise<QueueEvents> {
+    let events = this.events.get(queue);
+    if (!events) {
+      const listener = new QueueEvents(queue.name, {
+        connection: queue.opts.connection,
+        prefix: queue.opts.prefix,
       });
-      await this.events.waitUntilReady();
+      events = listener.waitUntilReady().then(
+        () => listener,
+        async (err: unknown) => {
+          // Not kept: the next wait opens a new listener.
+          this.events.delete(queue);
+          await listener.close();
+          throw err;
+        },
+      );
+      this.events.set(queue, events);
     }
-    return this.events;
+    return events;
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.events?.close();
+    const listeners = await Promise.allSettled(this.events.values());
+    for (const l of listeners) if (l.status === 'fulfilled') await l.value.close();
   }
 }

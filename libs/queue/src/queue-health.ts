@@ -2,7 +2,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import type { Queue } from 'bullmq';
-import { LEDGER_QUEUE } from './queue-names';
+import { LEDGER_INTERACTIVE_QUEUE, LEDGER_QUEUE } from './queue-names';
 
 const PING_TIMEOUT_MS = 1000;
 
@@ -21,6 +21,7 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
 export class QueueHealthIndicator {
   constructor(
     @InjectQueue(LEDGER_QUEUE) private readonly ledgerQueue: Queue,
+    @InjectQueue(LEDGER_INTERACTIVE_QUEUE) private readonly interactiveQueue: Queue,
     private readonly health: HealthIndicatorService,
   ) {}
 
@@ -28,12 +29,16 @@ export class QueueHealthIndicator {
     const indicator = this.health.check(key);
     try {
       // Counting the backlog is the ping: it needs a live Redis round trip.
-      const counts = await withTimeout(
-        this.ledgerQueue.getJobCounts('waiting', 'active', 'delayed', 'failed'),
+      const [counts, interactive] = await withTimeout(
+        Promise.all(
+          [this.ledgerQueue, this.interactiveQueue].map((q) =>
+            q.getJobCounts('waiting', 'active', 'delayed', 'failed'),
+          ),
+        ),
         PING_TIMEOUT_MS,
         'Redis',
       );
-      return indicator.up({ ledgerQueue: counts });
+      return indicator.up({ ledgerQueue: counts, interactiveQueue: interactive });
     } catch (err) {
       return indicator.down({ message: (err as Error).message });
     }

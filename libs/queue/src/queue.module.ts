@@ -5,7 +5,7 @@ import { AppConfig, appConfig } from '@trace/config';
 import { DEFAULT_JOB_OPTIONS } from './job-options';
 import { LedgerQueueClient } from './ledger-queue.client';
 import { QueueHealthIndicator } from './queue-health';
-import { LEDGER_QUEUE } from './queue-names';
+import { ALL_QUEUES } from './queue-names';
 import { redisConnectionOptions } from './redis-connection';
 
 /**
@@ -24,7 +24,7 @@ import { redisConnectionOptions } from './redis-connection';
         defaultJobOptions: DEFAULT_JOB_OPTIONS,
       }),
     }),
-    BullModule.registerQueue({ name: LEDGER_QUEUE }),
+    BullModule.registerQueue(...ALL_QUEUES.map((name) => ({ name }))),
   ],
   providers: [QueueHealthIndicator, LedgerQueueClient],
   exports: [BullModule, QueueHealthIndicator, LedgerQueueClient],

@@ -100,7 +100,7 @@ export async function submitToLedger(stack: FaultStack, events: LedgerEventInput
     connection: redisConnectionOptions(stack.cfg.redis),
     prefix: stack.cfg.redis.prefix,
   });
-  const ledger = new LedgerQueueClient(queue as never);
+  const ledger = new LedgerQueueClient(queue as never, queue as never);
   try {
     const verdicts = await ledger.submitAndWait(events, 60_000);
     const refused = verdicts.filter((v) => !v.accepted);

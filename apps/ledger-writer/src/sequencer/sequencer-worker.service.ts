@@ -9,6 +9,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { AppConfig, appConfig } from '@trace/config';
 import { DomainUnitEventEvaluator, LedgerSequencer, SqlExecutor } from '@trace/ledger-store';
 import {
+  LEDGER_INTERACTIVE_QUEUE,
   LEDGER_QUEUE,
   LedgerEventInput,
   LedgerJobData,
@@ -24,6 +25,12 @@ import { LeaderLock } from './leader-lock';
 import { SequencerMetrics } from './sequencer-metrics';
 
 /**
+ * Interactive jobs taken at once: each is one counter's event, and the collector flushes all
+ * that wait in one urgent batch.
+ */
+const INTERACTIVE_CONCURRENCY = 32;
+
+/**
  * The ledger-writer's life: wait for the leader lock, then consume the ledger queue with many
  * jobs in flight, funnel their events into batches and sequence each batch in one
  * transaction. A job completes (with its verdicts) only after its batch committed.
@@ -34,7 +41,7 @@ export class SequencerWorkerService implements OnApplicationBootstrap, OnApplica
   private readonly lock: LeaderLock;
   private readonly sequencer: LedgerSequencer;
   private readonly collector: BatchCollector<LedgerEventInput, LedgerVerdict>;
-  private worker: Worker<LedgerJobData, LedgerJobResult> | null = null;
+  private workers: Worker<LedgerJobData, LedgerJobResult>[] = [];
   private leading = false;
 
   constructor(
@@ -80,8 +87,17 @@ export class SequencerWorkerService implements OnApplicationBootstrap, OnApplica
     this.leading = true;
     this.metrics.leader.set(1);
     this.checkpoints.start();
-    this.worker = new Worker<LedgerJobData, LedgerJobResult>(
-      LEDGER_QUEUE,
+    // Interactive jobs have a worker of their own: they never wait for a slot behind bulk
+    // jobs held in the collector (ADR 0013).
+    this.workers = [
+      this.consume(LEDGER_QUEUE, this.cfg.ledger.workerConcurrency),
+      this.consume(LEDGER_INTERACTIVE_QUEUE, INTERACTIVE_CONCURRENCY),
+    ];
+  }
+
+  private consume(queue: string, concurrency: number): Worker<LedgerJobData, LedgerJobResult> {
+    const worker = new Worker<LedgerJobData, LedgerJobResult>(
+      queue,
       (job: Job<LedgerJobData>) => {
         const events = job.data.events ?? [];
         return this.collector.add(events, {
@@ -93,7 +109,7 @@ export class SequencerWorkerService implements OnApplicationBootstrap, OnApplica
       {
         connection: redisConnectionOptions(this.cfg.redis),
         prefix: this.cfg.redis.prefix,
-        concurrency: this.cfg.ledger.workerConcurrency,
+        concurrency,
         // After a crash (kill -9) the dead leader's jobs are picked up again once their locks
         // lapse: keep that short. Re-running a job is harmless (unique event ids), so a job
         // may stall many times without being failed.
@@ -102,10 +118,13 @@ export class SequencerWorkerService implements OnApplicationBootstrap, OnApplica
         maxStalledCount: 1000,
       },
     );
-    this.worker.on('failed', (job, err) =>
-      this.logger.warn(`job ${job?.id} failed (attempt ${job?.attemptsMade}): ${err.message}`),
+    worker.on('failed', (job, err) =>
+      this.logger.warn(
+        `${queue} job ${job?.id} failed (attempt ${job?.attemptsMade}): ${err.message}`,
+      ),
     );
-    this.worker.on('error', (err) => this.logger.error(`worker: ${err.message}`));
+    worker.on('error', (err) => this.logger.error(`${queue} worker: ${err.message}`));
+    return worker;
   }
 
   /** Losing the lock session means another instance may lead: stop at once, crash-only. */
@@ -116,7 +135,7 @@ export class SequencerWorkerService implements OnApplicationBootstrap, OnApplica
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.worker?.close();
+    await Promise.all(this.workers.map((w) => w.close()));
     await this.collector.drain();
     await this.lock.release();
   }
