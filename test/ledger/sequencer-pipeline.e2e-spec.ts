@@ -79,8 +79,22 @@ describe('the pipelined sequencer', () => {
   transactions.count = 0;
 
   /** A sequencer as the ledger-writer runs it: reads outside the transaction, on the pool. */
-  const pipelined = (runner: TransactionRunner = transactions()) =>
-    new LedgerSequencer(runner, new DomainUnitEventEvaluator(), () => new Date(), pool);
+  const pipelined = (runner: TransactionRunner = transactions(), reads: SqlExecutor = pool) =>
+    new LedgerSequencer(runner, new DomainUnitEventEvaluator(), () => new Date(), reads);
+
+  /** Whether a statement is a small batch's one-statement write (ADR 0011). */
+  const isOneStatementWrite = (sql: string) => sql.trimStart().startsWith('WITH tree_lock');
+
+  /**
+   * The pool as the sequencer's connection for reads and one-statement writes, with `before`
+   * run ahead of each statement (it may throw: the statement is then never sent).
+   */
+  const poolWith = (before: (sql: string) => Promise<void> | void): SqlExecutor => ({
+    query: async (sql: string, params?: unknown[]) => {
+      await before(sql);
+      return pool.query(sql, params);
+    },
+  });
 
   async function state() {
     const units = await pool.query(`SELECT serial, state FROM units ORDER BY serial`);
@@ -92,7 +106,12 @@ describe('the pipelined sequencer', () => {
   }
 
   it('decides each batch on top of the one still being written', async () => {
-    const sequencer = pipelined();
+    let opened = 0;
+    const plain = transactions();
+    const sequencer = pipelined((work) => {
+      opened++;
+      return plain(work);
+    });
     // Batch k announces P<k> and moves P<k-1> on: every batch depends on the previous one.
     const batches: LedgerEventInput[][] = [];
     for (let k = 0; k < 12; k++) {
@@ -109,13 +128,14 @@ describe('the pipelined sequencer', () => {
     expect(s.entries).toBe(23);
     expect(s.units.P10).toBe('AT_PORT');
     expect(s.units.P11).toBe('ANNOUNCED');
-    // Small batches: each written with one statement.
+    // Small batches: each written with one statement, its own transaction (no BEGIN/COMMIT).
     expect(sequencer.stats).toEqual({
       pipelined: 12,
       redecided: 0,
       oneStatement: 12,
       overlapped: 0,
     });
+    expect(opened).toBe(0);
     // A redelivered batch is answered from the log, even while others are in flight.
     const again = await Promise.all([
       sequencer.sequence(batches[3]),
@@ -127,12 +147,16 @@ describe('the pipelined sequencer', () => {
 
   it('a small batch whose log moved before its one-statement write writes nothing and is decided again', async () => {
     const other = pipelined();
-    const plain = transactions();
+    let moved = false;
     // Another writer appends after this batch was decided and before it is written.
-    const sequencer = pipelined(async (work) => {
-      await other.sequence([event('ANNOUNCE', 'M1')]);
-      return plain(work);
-    });
+    const sequencer = pipelined(
+      transactions(),
+      poolWith(async (sql) => {
+        if (!isOneStatementWrite(sql) || moved) return;
+        moved = true;
+        await other.sequence([event('ANNOUNCE', 'M1')]);
+      }),
+    );
     const before = (await state()).entries;
     const [verdict] = await sequencer.sequence([event('ANNOUNCE', 'M2')]);
     expect(verdict).toMatchObject({ accepted: true, ledgerIndex: before + 1 });
@@ -146,8 +170,16 @@ describe('the pipelined sequencer', () => {
   });
 
   it('a failed write in the middle: later batches are decided again, nothing assumed from it survives', async () => {
-    transactions.count = 0;
-    const sequencer = pipelined(transactions((batch) => batch === 2));
+    let writes = 0;
+    // The second one-statement write fails (a lost connection, say): nothing of it is written.
+    const sequencer = pipelined(
+      transactions(),
+      poolWith((sql) => {
+        if (isOneStatementWrite(sql) && ++writes === 2) {
+          throw new Error('injected failure of batch 2');
+        }
+      }),
+    );
     const before = (await state()).entries;
     const first = [event('ANNOUNCE', 'Q1')];
     const failing = [event('ANNOUNCE', 'Q2')];
@@ -296,17 +328,25 @@ describe('the pipelined sequencer', () => {
       }
     }
     const run = async (failUrgent: boolean, prefix: string) => {
-      transactions.count = 0;
-      const inner = transactions((batch) => failUrgent && batch === 2);
+      const inner = transactions();
       const sequencer = new LedgerSequencer(
         async (work) => {
           const result = await inner(work);
-          log.push(`commit ${transactions.count}`);
+          log.push('commit bulk');
           return result;
         },
         new Recording(),
         () => new Date(),
-        pool,
+        // The urgent batch of one event is written with one statement, outside a transaction.
+        {
+          query: async (sql: string, params?: unknown[]) => {
+            if (!isOneStatementWrite(sql)) return pool.query(sql, params);
+            if (failUrgent) throw new Error('injected failure of the urgent write');
+            const result = await pool.query(sql, params);
+            log.push('commit urgent');
+            return result;
+          },
+        },
       );
       const bulk = (tag: string) =>
         Array.from({ length: 100 }, (_, i) => event('ANNOUNCE', `${prefix}${tag}${i}`));
@@ -322,8 +362,9 @@ describe('the pipelined sequencer', () => {
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled']);
     // The urgent batch was decided before the second bulk batch, which then waited for it.
     const urgentDecided = log.indexOf('decide GU');
-    const urgentCommitted = log.indexOf('commit 2');
+    const urgentCommitted = log.indexOf('commit urgent');
     expect(urgentDecided).toBeGreaterThan(log.indexOf('decide GA99'));
+    expect(urgentCommitted).toBeGreaterThan(log.indexOf('commit bulk'));
     expect(log.indexOf('decide GB0')).toBeGreaterThan(urgentCommitted);
 
     // A failed urgent write releases the bulk decisions waiting on it.

@@ -108,7 +108,21 @@ export class LedgerSequencer {
         // At most two write transactions open (one holding the lock, the next writing its
         // inserts): more would only queue on the lock, each holding a connection.
         await twoAhead?.done;
-        const decided = await prepared;
+        let decided = await prepared;
+        if (this.reads && this.isCurrent(decided) && fitsOneStatement(decided)) {
+          // One statement is its own transaction: no BEGIN and COMMIT round trips. It reads
+          // with one snapshot, so it starts after the batch ahead committed (ADR 0011).
+          await ahead?.done;
+          if (this.isCurrent(decided) && (await appendInOneStatement(this.reads, decided))) {
+            mine.holds.resolve();
+            this.stats.pipelined++;
+            this.stats.oneStatement++;
+            this.pending = this.pending.filter((b) => b !== decided);
+            return decided.verdicts;
+          }
+          // The log moved and nothing was written: decide again under the lock.
+          decided = null;
+        }
         const batch = await this.transaction(async (db) =>
           this.write(db, events, decided, { ahead, holding: mine.holds.resolve }),
         );
@@ -171,6 +185,10 @@ export class LedgerSequencer {
       let baseSize: number;
       if (last) {
         baseSize = last.treeState.size;
+      } else if (this.memory) {
+        // Nothing pending: the tree in memory is the committed one (a failed write drops it).
+        // Were the log moved by someone else, the write would find out under the lock.
+        baseSize = this.memory.range.size;
       } else {
         const state = await readTreeState(reads);
         baseSize = state.size;
@@ -201,29 +219,18 @@ export class LedgerSequencer {
     }
   }
 
+  private isCurrent(b: PreparedBatch | null): b is PreparedBatch {
+    return b !== null && b.generation === this.generation;
+  }
+
   private async write(
     db: SqlExecutor,
     events: LedgerEventInput[],
     prepared: PreparedBatch | null,
     turn: LockTurn,
   ): Promise<PreparedBatch> {
-    const current = (b: PreparedBatch | null): b is PreparedBatch =>
-      b !== null && b.generation === this.generation;
-    let logMoved = false;
-    if (current(prepared) && fitsOneStatement(prepared)) {
-      // One statement reads with one snapshot: it must start after the batch ahead committed.
-      await turn.ahead?.done;
-      if (await appendInOneStatement(db, prepared)) {
-        turn.holding();
-        this.stats.pipelined++;
-        this.stats.oneStatement++;
-        return prepared;
-      }
-      // The log moved and nothing was written: decide again under the lock.
-      logMoved = true;
-    }
+    const current = (b: PreparedBatch | null): b is PreparedBatch => this.isCurrent(b);
     const early =
-      !logMoved &&
       current(prepared) &&
       prepared.rows.length > 0 &&
       (await this.insertsMayGoFirst(prepared, turn.ahead)) &&
