@@ -86,8 +86,14 @@ export class DispenseService {
   }
 
   async dispense(prescriptionId: string, scanText: string, principal: Principal) {
-    const prescription = await this.prescriptions.find(prescriptionId, principal);
     const scan = parseScan(scanText);
+    const pack =
+      scan.valid && scan.gtin && scan.serial ? { gtin: scan.gtin, serial: scan.serial } : undefined;
+    // Everything read before the commit, in one round trip (the counter waits for each), so
+    // that once the dispense is recorded nothing can fail before the 201: a retry after a
+    // failure past that point would be refused as ALREADY_DISPENSED (a new event id, since a
+    // dispense now stands) and leave a false alert entry.
+    const prescription = await this.prescriptions.find(prescriptionId, principal, pack);
     if (!scan.valid) {
       throw new ProblemException('BARCODE_INVALID', scan.detail ?? 'unreadable scan', {
         subcode: scan.subcode,
@@ -114,20 +120,8 @@ export class DispenseService {
       );
     }
     const action = prescription.takeOutDays ? 'TAKE_OUT' : 'DISPENSE';
-    // Read before the commit, so that once the dispense is recorded nothing can fail before
-    // the 201: a retry after a failure past that point would be refused as ALREADY_DISPENSED
-    // (a new event id, since a dispense now stands) and leave a false alert entry. One round
-    // trip: the counter waits for each one.
-    const [known]: { earlier: string; lot: string | null; expiry: string | null }[] =
-      await this.db.query(
-        `SELECT (SELECT count(*) FROM dispenses
-                  WHERE prescription_id = $1 AND gtin = $2 AND serial = $3) AS earlier,
-                u.lot, to_char(u.expiry, 'YYYY-MM-DD') AS expiry
-           FROM (SELECT 1) AS one
-           LEFT JOIN units u ON u.gtin = $2 AND u.serial = $3`,
-        [prescriptionId, scan.gtin, scan.serial],
-      );
-    const eventId = derivedEventId(prescriptionId, scan.gtin, scan.serial, Number(known.earlier));
+    const known = prescription.pack;
+    const eventId = derivedEventId(prescriptionId, scan.gtin, scan.serial, known.earlierDispenses);
     const event = this.event(
       action,
       eventId,
@@ -172,8 +166,8 @@ export class DispenseService {
       unit: {
         gtin: scan.gtin,
         serial: scan.serial,
-        lot: known.lot ?? undefined,
-        expiry: known.expiry ?? undefined,
+        lot: known.lot,
+        expiry: known.expiry,
       },
     };
   }

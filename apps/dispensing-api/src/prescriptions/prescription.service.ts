@@ -43,6 +43,15 @@ export interface PrescriptionRow {
   productSuspended: boolean;
 }
 
+/** A scanned pack as a dispense on a prescription sees it before the ledger decides. */
+export interface PackOnPrescription {
+  /** Dispenses of the pack recorded on this prescription, undone ones included. */
+  earlierDispenses: number;
+  /** As the ledger's unit projection holds them (absent for a pack the ledger never saw). */
+  lot?: string;
+  expiry?: string;
+}
+
 /**
  * Prescriptions against an approval, for a registered patient of this hospital. The approval
  * must cover this institution, product, indication and (if per-patient) patient, with
@@ -237,15 +246,27 @@ export class PrescriptionService {
     return { alertId, ledgerIndex };
   }
 
-  /** A prescription of the caller's hospital, with how many packs were dispensed on it. */
-  async find(prescriptionId: string, principal: Principal): Promise<PrescriptionRow> {
+  /**
+   * A prescription of the caller's hospital, with how many packs were dispensed on it; with
+   * `pack`, in the same round trip, what a dispense of that pack needs to know beforehand:
+   * its earlier dispenses on this prescription (undone ones too) and its lot and expiry.
+   */
+  async find(
+    prescriptionId: string,
+    principal: Principal,
+    pack?: { gtin: string; serial: string },
+  ): Promise<PrescriptionRow & { pack: PackOnPrescription }> {
     const rows: Record<string, unknown>[] = /^[0-9a-f-]{36}$/i.test(prescriptionId)
       ? await this.db.query(
           `SELECT p.*, (SELECT count(*) FROM dispenses d
                          WHERE d.prescription_id = p.prescription_id AND d.undone_at IS NULL) AS dispensed,
-                  (SELECT status FROM products pr WHERE pr.gtin = p.gtin) AS product_status
-             FROM prescriptions p WHERE prescription_id = $1 AND hospital_org = $2`,
-          [prescriptionId, principal.org],
+                  (SELECT status FROM products pr WHERE pr.gtin = p.gtin) AS product_status,
+                  (SELECT count(*) FROM dispenses d
+                    WHERE d.prescription_id = p.prescription_id AND d.gtin = $3 AND d.serial = $4) AS pack_dispenses,
+                  u.lot AS pack_lot, to_char(u.expiry, 'YYYY-MM-DD') AS pack_expiry
+             FROM prescriptions p LEFT JOIN units u ON u.gtin = $3 AND u.serial = $4
+            WHERE p.prescription_id = $1 AND p.hospital_org = $2`,
+          [prescriptionId, principal.org, pack?.gtin ?? null, pack?.serial ?? null],
         )
       : [];
     const r = rows[0];
@@ -260,6 +281,11 @@ export class PrescriptionService {
       takeOutDays: r.take_out_days === null ? null : Number(r.take_out_days),
       dispensed: Number(r.dispensed),
       productSuspended: r.product_status === 'SUSPENDED',
+      pack: {
+        earlierDispenses: Number(r.pack_dispenses),
+        lot: (r.pack_lot as string | null) ?? undefined,
+        expiry: (r.pack_expiry as string | null) ?? undefined,
+      },
     };
   }
 }
