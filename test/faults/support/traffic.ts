@@ -100,6 +100,7 @@ export async function submitToLedger(stack: FaultStack, events: LedgerEventInput
     connection: redisConnectionOptions(stack.cfg.redis),
     prefix: stack.cfg.redis.prefix,
   });
+  // Setup submits nothing interactive: the bulk queue stands in for both.
   const ledger = new LedgerQueueClient(queue as never, queue as never);
   try {
     const verdicts = await ledger.submitAndWait(events, 60_000);
