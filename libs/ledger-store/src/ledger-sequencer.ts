@@ -229,16 +229,15 @@ export class LedgerSequencer {
     prepared: PreparedBatch | null,
     turn: LockTurn,
   ): Promise<PreparedBatch> {
-    const current = (b: PreparedBatch | null): b is PreparedBatch => this.isCurrent(b);
     const early =
-      current(prepared) &&
+      this.isCurrent(prepared) &&
       prepared.rows.length > 0 &&
       (await this.insertsMayGoFirst(prepared, turn.ahead)) &&
       (await this.writeInsertsBeforeLock(db, prepared));
     await turn.ahead?.holds.promise;
     let state = await readTreeState(db, true);
     turn.holding();
-    if (early && current(prepared) && prepared.baseSize === state.size) {
+    if (early && this.isCurrent(prepared) && prepared.baseSize === state.size) {
       this.stats.pipelined++;
       this.stats.overlapped++;
       await prepared.projections.writeUpdates(db);
@@ -252,7 +251,7 @@ export class LedgerSequencer {
       state = await readTreeState(db, true);
     }
     let batch = prepared;
-    if (!batch || batch.generation !== this.generation || batch.baseSize !== state.size) {
+    if (!this.isCurrent(batch) || batch.baseSize !== state.size) {
       // Decide now, under the lock, against what is committed.
       if (this.reads) this.stats.redecided++;
       this.invalidate();
