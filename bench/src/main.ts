@@ -68,6 +68,10 @@ async function dispense(quick: boolean) {
   console.log(
     `| during a bulk ingest of ${f(b.backgroundScansAcceptedPerSecond)} scans/s, ${b.dispenses} dispenses | ${b.p50Ms.toFixed(1)} ms | ${b.p99Ms.toFixed(1)} ms | ${b.maxMs.toFixed(1)} ms |`,
   );
+  console.log(
+    `p99 of each ${b.dispenses / b.windows}-dispense window under the ingest: ${(b.windowP99Ms as number[]).map((v) => `${v.toFixed(1)} ms`).join(', ')}; ` +
+      `bulk jobs (500 scans) behind the sequencer: at most ${b.bulkJobsBehindMax}, more than two in ${(100 * b.bulkBehindShare).toFixed(0)} % of the samples`,
+  );
   return run;
 }
 
