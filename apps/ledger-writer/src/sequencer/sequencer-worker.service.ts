@@ -68,7 +68,9 @@ export class SequencerWorkerService implements OnApplicationBootstrap, OnApplica
       },
       (events, urgent) =>
         this.metrics
-          .timeBatch(events.length, () => this.sequencer.sequence(events, { urgent }))
+          .timeBatch(events.length, urgent ? 'interactive' : 'bulk', () =>
+            this.sequencer.sequence(events, { urgent }),
+          )
           .finally(() => this.metrics.pipeline(this.sequencer.stats)),
     );
   }

@@ -1,0 +1,52 @@
+import { Counter, Gauge, Histogram } from 'prom-client';
+import { SequencerMetrics } from './sequencer-metrics';
+
+describe('SequencerMetrics', () => {
+  const make = () => {
+    // Registered nowhere: each test reads its own instances.
+    const seconds = new Histogram({
+      name: 'ledger_batch_seconds',
+      help: 'h',
+      labelNames: ['lane'],
+      buckets: [0.05, 1],
+      registers: [],
+    });
+    const size = new Histogram({ name: 'size', help: 'h', buckets: [10], registers: [] });
+    const counter = (name: string) => new Counter({ name, help: 'h', registers: [] });
+    const gauge = (name: string) => new Gauge({ name, help: 'h', registers: [] });
+    const metrics = new SequencerMetrics(
+      seconds,
+      size,
+      counter('events'),
+      counter('failures'),
+      gauge('leader'),
+      gauge('pipelined'),
+      gauge('redecided'),
+      gauge('one'),
+      gauge('overlapped'),
+    );
+    const count = async (lane: string) =>
+      (await seconds.get()).values.find(
+        (v) => v.metricName === 'ledger_batch_seconds_count' && v.labels.lane === lane,
+      )?.value ?? 0;
+    return { metrics, count };
+  };
+
+  it("times each lane's batches apart, so the counter's are not averaged into bulk work", async () => {
+    const { metrics, count } = make();
+    await metrics.timeBatch(1, 'interactive', async () => 'ok');
+    await metrics.timeBatch(500, 'bulk', async () => 'ok');
+    await metrics.timeBatch(150, 'bulk', async () => 'ok');
+    expect(await count('interactive')).toBe(1);
+    expect(await count('bulk')).toBe(2);
+  });
+
+  it('times a failed batch too, in its lane', async () => {
+    const { metrics, count } = make();
+    await expect(
+      metrics.timeBatch(1, 'interactive', () => Promise.reject(new Error('rolled back'))),
+    ).rejects.toThrow('rolled back');
+    expect(await count('interactive')).toBe(1);
+    expect(await count('bulk')).toBe(0);
+  });
+});
