@@ -14,6 +14,43 @@ const GTIN = `0${GCP}13435` + gs1CheckDigit(`0${GCP}13435`);
 const GS = '\u001d';
 const DISPENSING = 'http://127.0.0.1:3913';
 const INGEST = 'http://127.0.0.1:3911';
+const LEDGER_WRITER = 'http://127.0.0.1:3915';
+
+/** The ledger-writer's interactive-lane batch times so far: cumulative count per bucket bound (s). */
+async function interactiveBatchBuckets(): Promise<Map<number, number>> {
+  const text = await (await fetch(`${LEDGER_WRITER}/metrics`)).text();
+  const buckets = new Map<number, number>();
+  const line = /^ledger_batch_seconds_bucket\{([^}]*)\} (\d+)$/gm;
+  for (let m = line.exec(text); m; m = line.exec(text)) {
+    const le = /le="([^"]+)"/.exec(m[1])?.[1];
+    if (/lane="interactive"/.test(m[1]) && le)
+      buckets.set(le === '+Inf' ? Infinity : Number(le), Number(m[2]));
+  }
+  return buckets;
+}
+
+/**
+ * The part of the loaded dispenses' time spent in the sequencer (from the interactive batch
+ * taken until committed), from the histogram's growth over the phase: the bucket bound under
+ * which half and 99 % of the batches fell, and the share over 50 ms. What the dispense spends
+ * outside it — dispensing-api, the queue hops, HTTP — is the rest of its latency.
+ */
+function sequencerPart(before: Map<number, number>, after: Map<number, number>) {
+  const bounds = [...after.keys()].sort((a, b) => a - b);
+  const grown = bounds.map((le) => (after.get(le) ?? 0) - (before.get(le) ?? 0));
+  const total = grown[grown.length - 1] ?? 0;
+  const under = (share: number) => {
+    const i = grown.findIndex((n) => n >= share * total);
+    return bounds[i] === Infinity ? 'over 2.5 s' : `≤ ${bounds[i] * 1000} ms`;
+  };
+  const within50 = grown[bounds.indexOf(0.05)] ?? 0;
+  return {
+    batches: total,
+    p50: total ? under(0.5) : null,
+    p99: total ? under(0.99) : null,
+    over50MsShare: total ? 1 - within50 / total : null,
+  };
+}
 
 /** Packs walked into the hospital's stock through the sequencer, before the services start. */
 function stockEvents(serials: string[]): LedgerEventInput[] {
@@ -163,6 +200,7 @@ export async function runDispenseBench(opts: { quick: boolean }) {
       return {
         dispenses: sorted.length,
         p50Ms: percentile(sorted, 50),
+        p90Ms: percentile(sorted, 90),
         p99Ms: percentile(sorted, 99),
         maxMs: sorted[sorted.length - 1],
       };
@@ -213,6 +251,7 @@ export async function runDispenseBench(opts: { quick: boolean }) {
       );
     }, 500);
     let loaded: number[] = [];
+    const sequencerBefore = await interactiveBatchBuckets();
     const windowP99s: number[] = [];
     try {
       await new Promise((r) => setTimeout(r, 2000)); // let the ingest reach its pace
@@ -222,6 +261,10 @@ export async function runDispenseBench(opts: { quick: boolean }) {
         windowP99s.push(summary(latencies).p99Ms);
         loaded = loaded.concat(latencies);
       }
+      run.sequencerPartDuringIngest = sequencerPart(
+        sequencerBefore,
+        await interactiveBatchBuckets(),
+      );
     } finally {
       ingesting = false;
       clearInterval(sampler);

@@ -72,6 +72,11 @@ async function dispense(quick: boolean) {
     `p99 of each ${b.dispenses / b.windows}-dispense window under the ingest: ${(b.windowP99Ms as number[]).map((v) => `${v.toFixed(1)} ms`).join(', ')}; ` +
       `bulk jobs (500 scans) behind the sequencer: at most ${b.bulkJobsBehindMax}, more than two in ${(100 * b.bulkBehindShare).toFixed(0)} % of the samples`,
   );
+  const s = run.sequencerPartDuringIngest as any;
+  console.log(
+    `under the ingest, p90 ${b.p90Ms.toFixed(1)} ms; in the sequencer (interactive batch taken → committed): ` +
+      `p50 ${s.p50}, p99 ${s.p99}, over 50 ms in ${(100 * s.over50MsShare).toFixed(1)} % of ${s.batches} batches`,
+  );
   return run;
 }
 

@@ -1,5 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { createWriteStream, readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 const ROOT = resolve(__dirname, '../../../..');
@@ -45,12 +45,23 @@ export function startService(name: string, env: Record<string, string>): Promise
   );
   running.add(child);
   child.once('exit', () => running.delete(child));
+  // BENCH_SERVICE_LOG_DIR keeps each service's whole output (e.g. with BENCH_NODE_ARGS=--trace-gc).
+  const dir = process.env.BENCH_SERVICE_LOG_DIR;
+  const file = dir ? createWriteStream(resolve(dir, `${name}.log`)) : null;
+  // 'close', not 'exit': the pipes may still hold output when the process has exited.
+  if (file) child.once('close', () => file.end());
   let output = '';
+  let started = false;
   return new Promise((done, fail) => {
     const timer = setTimeout(() => fail(new Error(`${name} did not start:\n${output}`)), 30000);
     const read = (d: Buffer) => {
+      file?.write(d);
+      // Kept only until started (what a failed start reports): the bench process times the
+      // dispenses, and must not rescan a growing log on every chunk.
+      if (started) return;
       output += String(d);
       if (/listening/.test(output)) {
+        started = true;
         clearTimeout(timer);
         done(child);
       }
