@@ -11,7 +11,7 @@ const children = new Map();
 
 function start(service) {
   const log = createWriteStream(`.local/logs/${service.name}.log`, { flags: 'a' });
-  const child = spawn(process.execPath, [service.main], {
+  const child = spawn(process.execPath, [...service.nodeArgs, service.main], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: process.env,
   });

@@ -30,10 +30,20 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
+type ServiceList = { SERVICES: { name: string; nodeArgs: string[] }[] };
+/** The services as `npm start` runs them (scripts/services.js): their Node flags too. */
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- CommonJS, outside the build
+const { SERVICES } = require(resolve(ROOT, 'scripts/services.js')) as ServiceList;
+
 /** A built service as its own process, like `npm start` runs it. */
 export function startService(name: string, env: Record<string, string>): Promise<ChildProcess> {
+  const service = SERVICES.find((s) => s.name === name);
+  if (!service) throw new Error(`${name} is not one of scripts/services.js`);
   // BENCH_NODE_ARGS (e.g. "--prof") is passed to the services, for profiling them under load.
-  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const nodeArgs = [
+    ...service.nodeArgs,
+    ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean),
+  ];
   const child = spawn(
     process.execPath,
     [...nodeArgs, resolve(ROOT, `dist/apps/${name}/apps/${name}/src/main.js`)],
