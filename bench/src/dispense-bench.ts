@@ -41,7 +41,9 @@ function sequencerPart(before: Map<number, number>, after: Map<number, number>) 
   const total = grown[grown.length - 1] ?? 0;
   const under = (share: number) => {
     const i = grown.findIndex((n) => n >= share * total);
-    return bounds[i] === Infinity ? 'over 2.5 s' : `≤ ${bounds[i] * 1000} ms`;
+    return bounds[i] === Infinity
+      ? `over ${bounds[bounds.length - 2] * 1000} ms`
+      : `≤ ${bounds[i] * 1000} ms`;
   };
   const within50 = grown[bounds.indexOf(0.05)] ?? 0;
   return {

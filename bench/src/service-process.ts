@@ -30,7 +30,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
-type ServiceList = { SERVICES: { name: string; nodeArgs: string[] }[] };
+type ServiceList = { SERVICES: { name: string; main: string; nodeArgs: string[] }[] };
 /** The services as `npm start` runs them (scripts/services.js): their Node flags too. */
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- CommonJS, outside the build
 const { SERVICES } = require(resolve(ROOT, 'scripts/services.js')) as ServiceList;
@@ -44,15 +44,11 @@ export function startService(name: string, env: Record<string, string>): Promise
     ...service.nodeArgs,
     ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean),
   ];
-  const child = spawn(
-    process.execPath,
-    [...nodeArgs, resolve(ROOT, `dist/apps/${name}/apps/${name}/src/main.js`)],
-    {
-      cwd: ROOT,
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  const child = spawn(process.execPath, [...nodeArgs, resolve(ROOT, service.main)], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   running.add(child);
   child.once('exit', () => running.delete(child));
   // BENCH_SERVICE_LOG_DIR keeps each service's whole output (e.g. with BENCH_NODE_ARGS=--trace-gc).
