@@ -7,6 +7,7 @@ import { Queue } from 'bullmq';
 import type { ChildProcess } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
 import { createBenchDatabase, percentile, poolTransactions, phase } from './bench-database';
+import { DiskPressureSampler } from './disk-pressure';
 import { startService, stopServices } from './service-process';
 
 const GCP = '9506000';
@@ -254,6 +255,7 @@ export async function runDispenseBench(opts: { quick: boolean }) {
     }, 500);
     let loaded: number[] = [];
     const sequencerBefore = await interactiveBatchBuckets();
+    const disk = DiskPressureSampler.start();
     const windowP99s: number[] = [];
     try {
       await new Promise((r) => setTimeout(r, 2000)); // let the ingest reach its pace
@@ -268,6 +270,7 @@ export async function runDispenseBench(opts: { quick: boolean }) {
         await interactiveBatchBuckets(),
       );
     } finally {
+      run.diskDuringIngest = disk?.stop() ?? null;
       ingesting = false;
       clearInterval(sampler);
       await background;

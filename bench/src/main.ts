@@ -1,4 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
+import type { DiskPressureSummary } from './disk-pressure';
 import { runDispenseBench } from './dispense-bench';
 import { runIngestBench } from './ingest-bench';
 import { runQueriesBench } from './queries-bench';
@@ -77,6 +78,14 @@ async function dispense(quick: boolean) {
     `under the ingest, p90 ${b.p90Ms.toFixed(1)} ms; in the sequencer (interactive batch taken → committed): ` +
       `p50 ${s.p50}, p99 ${s.p99}, over 50 ms in ${(100 * s.over50MsShare).toFixed(1)} % of ${s.batches} batches`,
   );
+  const d = run.diskDuringIngest as DiskPressureSummary | null;
+  if (d) {
+    console.log(
+      `disk under the ingest (every ${d.intervalMs} ms): writes p50 ${d.writeMBps.p50} MB/s, p99 ${d.writeMBps.p99}, max ${d.writeMBps.max}; ` +
+        `${d.burstIntervals} of ${d.intervals} intervals over 200 MB/s; every task stalled on I/O p99 ${d.ioFullStallMs.p99} ms, max ${d.ioFullStallMs.max} ms per interval; ` +
+        `dirty pages p50 ${d.dirtyMB.p50} MB, max ${d.dirtyMB.max} MB`,
+    );
+  }
   return run;
 }
 
