@@ -1,6 +1,7 @@
 import type { Type } from '@nestjs/common';
 import type { HttpAppOptions } from '@trace/http';
 import { createTestEnvironment, startTestApp, TestEnvironment } from '@trace/testing';
+import { DataSource } from 'typeorm';
 import { DispensingApiModule } from '../../apps/dispensing-api/src/dispensing-api.module';
 import { DISPENSING_API_HTTP } from '../../apps/dispensing-api/src/http-options';
 import { INGEST_API_HTTP } from '../../apps/ingest-api/src/http-options';
@@ -37,6 +38,10 @@ describe('every service: health, metrics, OpenAPI, request ids, problem+json', (
         expect(ready.body.info.database.status).toBe('up');
         expect(ready.body.info.redis).toMatchObject({ status: 'up' });
         expect(ready.body.info.redis.ledgerQueue).toHaveProperty('waiting');
+
+        // Its sessions write evicted pages out early, not in the kernel's bursts (ADR 0015).
+        const [session] = await t.app.get(DataSource).query('SHOW backend_flush_after');
+        expect(session.backend_flush_after).toBe('256kB');
 
         const metrics = await t.http.get('/metrics').expect(200);
         expect(metrics.text).toContain(`process_cpu_seconds_total{service="${name}"}`);
