@@ -17,26 +17,52 @@ const DISPENSING = 'http://127.0.0.1:3913';
 const INGEST = 'http://127.0.0.1:3911';
 const LEDGER_WRITER = 'http://127.0.0.1:3915';
 
-/** The ledger-writer's interactive-lane batch times so far: cumulative count per bucket bound (s). */
-async function interactiveBatchBuckets(): Promise<Map<number, number>> {
-  const text = await (await fetch(`${LEDGER_WRITER}/metrics`)).text();
+/** A histogram's cumulative count per bucket bound (s) so far, for one label value. */
+async function histogramBuckets(
+  service: string,
+  metric: string,
+  label: string,
+): Promise<Map<number, number>> {
+  const text = await (await fetch(`${service}/metrics`)).text();
   const buckets = new Map<number, number>();
-  const line = /^ledger_batch_seconds_bucket\{([^}]*)\} (\d+)$/gm;
+  const line = new RegExp(`^${metric}_bucket\\{([^}]*)\\} (\\d+)$`, 'gm');
   for (let m = line.exec(text); m; m = line.exec(text)) {
     const le = /le="([^"]+)"/.exec(m[1])?.[1];
-    if (/lane="interactive"/.test(m[1]) && le)
+    if (m[1].includes(label) && le)
       buckets.set(le === '+Inf' ? Infinity : Number(le), Number(m[2]));
   }
   return buckets;
 }
 
 /**
- * The part of the loaded dispenses' time spent in the sequencer (from the interactive batch
- * taken until committed), from the histogram's growth over the phase: the bucket bound under
- * which half and 99 % of the batches fell, and the share over 50 ms. What the dispense spends
- * outside it — dispensing-api, the queue hops, HTTP — is the rest of its latency.
+ * The parts the loaded dispenses' time is split into. In the sequencer: from the interactive
+ * batch taken until committed. At the counter (dispensing-api): its read, its wait for the
+ * ledger's verdict (queue hops and the sequencer), its write. The rest of a dispense's latency
+ * is HTTP and the services' own work around them.
  */
-function sequencerPart(before: Map<number, number>, after: Map<number, number>) {
+const PARTS = {
+  inTheSequencer: [LEDGER_WRITER, 'ledger_batch_seconds', 'lane="interactive"'],
+  counterRead: [DISPENSING, 'dispense_step_seconds', 'step="read"'],
+  counterLedger: [DISPENSING, 'dispense_step_seconds', 'step="ledger"'],
+  counterRecord: [DISPENSING, 'dispense_step_seconds', 'step="record"'],
+} as const;
+type Part = keyof typeof PARTS;
+
+const readParts = async () =>
+  new Map(
+    await Promise.all(
+      (Object.keys(PARTS) as Part[]).map(async (part) => {
+        const [service, metric, label] = PARTS[part];
+        return [part, await histogramBuckets(service, metric, label)] as const;
+      }),
+    ),
+  );
+
+/**
+ * One part, from its histogram's growth over the phase: the bucket bound under which half and
+ * 99 % of the observations fell, and the share over 50 ms.
+ */
+function histogramPart(before: Map<number, number>, after: Map<number, number>) {
   const bounds = [...after.keys()].sort((a, b) => a - b);
   const grown = bounds.map((le) => (after.get(le) ?? 0) - (before.get(le) ?? 0));
   const total = grown[grown.length - 1] ?? 0;
@@ -48,7 +74,7 @@ function sequencerPart(before: Map<number, number>, after: Map<number, number>) 
   };
   const within50 = grown[bounds.indexOf(0.05)] ?? 0;
   return {
-    batches: total,
+    observed: total,
     p50: total ? under(0.5) : null,
     p99: total ? under(0.99) : null,
     over50MsShare: total ? 1 - within50 / total : null,
@@ -254,7 +280,7 @@ export async function runDispenseBench(opts: { quick: boolean }) {
       );
     }, 500);
     let loaded: number[] = [];
-    const sequencerBefore = await interactiveBatchBuckets();
+    const partsBefore = await readParts();
     const disk = DiskPressureSampler.start();
     const windowP99s: number[] = [];
     try {
@@ -265,9 +291,12 @@ export async function runDispenseBench(opts: { quick: boolean }) {
         windowP99s.push(summary(latencies).p99Ms);
         loaded = loaded.concat(latencies);
       }
-      run.sequencerPartDuringIngest = sequencerPart(
-        sequencerBefore,
-        await interactiveBatchBuckets(),
+      const partsAfter = await readParts();
+      run.partsDuringIngest = Object.fromEntries(
+        (Object.keys(PARTS) as Part[]).map((part) => [
+          part,
+          histogramPart(partsBefore.get(part) ?? new Map(), partsAfter.get(part) ?? new Map()),
+        ]),
       );
     } finally {
       run.diskDuringIngest = disk?.stop() ?? null;

@@ -73,10 +73,15 @@ async function dispense(quick: boolean) {
     `p99 of each ${b.dispenses / b.windows}-dispense window under the ingest: ${(b.windowP99Ms as number[]).map((v) => `${v.toFixed(1)} ms`).join(', ')}; ` +
       `bulk jobs (500 scans) behind the sequencer: at most ${b.bulkJobsBehindMax}, more than two in ${(100 * b.bulkBehindShare).toFixed(0)} % of the samples`,
   );
-  const s = run.sequencerPartDuringIngest as any;
+  const parts = run.partsDuringIngest as Record<string, any>;
+  const part = (name: string, label: string) => {
+    const p = parts[name];
+    return `${label} p50 ${p.p50}, p99 ${p.p99}, over 50 ms in ${(100 * p.over50MsShare).toFixed(1)} %`;
+  };
   console.log(
-    `under the ingest, p90 ${b.p90Ms.toFixed(1)} ms; in the sequencer (interactive batch taken → committed): ` +
-      `p50 ${s.p50}, p99 ${s.p99}, over 50 ms in ${(100 * s.over50MsShare).toFixed(1)} % of ${s.batches} batches`,
+    `under the ingest, p90 ${b.p90Ms.toFixed(1)} ms; ` +
+      `${part('inTheSequencer', `in the sequencer (interactive batch taken → committed, ${parts.inTheSequencer.observed} batches):`)}; ` +
+      `at the counter: ${part('counterRead', 'read')}; ${part('counterLedger', 'wait for the ledger')}; ${part('counterRecord', 'record')}`,
   );
   const d = run.diskDuringIngest as DiskPressureSummary | null;
   if (d) {

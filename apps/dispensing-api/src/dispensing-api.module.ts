@@ -3,6 +3,7 @@ import { CustodyExceptionsService, ExceptionsController } from '@trace/custody-e
 import { PlatformModule } from '@trace/platform';
 import { AdverseEventService } from './adverse-events/adverse-event.service';
 import { AdverseEventsController } from './adverse-events/adverse-events.controller';
+import { DISPENSE_METRIC_PROVIDERS, DispenseMetrics } from './dispenses/dispense-metrics';
 import { DispenseService } from './dispenses/dispense.service';
 import { DispensesController } from './dispenses/dispenses.controller';
 import { PatientService } from './patients/patient.service';
@@ -32,6 +33,8 @@ import { VerificationService } from './verification/verification.service';
     PatientService,
     PrescriptionService,
     DispenseService,
+    DispenseMetrics,
+    ...DISPENSE_METRIC_PROVIDERS,
     VerificationService,
     AdverseEventService,
     HospitalReceiptService,

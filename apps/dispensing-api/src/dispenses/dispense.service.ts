@@ -15,6 +15,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { Clock } from '@trace/platform';
 import { PrescriptionService } from '../prescriptions/prescription.service';
+import { DispenseMetrics } from './dispense-metrics';
 
 /** How long the counter waits for the ledger before answering 503 (and a retry hint). */
 const LEDGER_WAIT_MS = 5_000;
@@ -33,6 +34,7 @@ export class DispenseService {
     private readonly prescriptions: PrescriptionService,
     private readonly ledger: LedgerQueueClient,
     private readonly clock: Clock,
+    private readonly metrics: DispenseMetrics,
   ) {}
 
   /**
@@ -93,7 +95,9 @@ export class DispenseService {
     // that once the dispense is recorded nothing can fail before the 201: a retry after a
     // failure past that point would be refused as ALREADY_DISPENSED (a new event id, since a
     // dispense now stands) and leave a false alert entry.
-    const prescription = await this.prescriptions.find(prescriptionId, principal, pack);
+    const prescription = await this.metrics.time('read', () =>
+      this.prescriptions.find(prescriptionId, principal, pack),
+    );
     if (!scan.valid) {
       throw new ProblemException('BARCODE_INVALID', scan.detail ?? 'unreadable scan', {
         subcode: scan.subcode,
@@ -135,22 +139,24 @@ export class DispenseService {
       { prescriptionId, approvalNo: prescription.approvalNo },
       { patientRef: prescription.patientRef },
     );
-    const verdict = await this.committed(event);
+    const verdict = await this.metrics.time('ledger', () => this.committed(event));
     const dispenseId = randomUUID();
     try {
-      await this.db.query(
-        `INSERT INTO dispenses (dispense_id, prescription_id, gtin, serial, event_id, ledger_index, dispensed_by, dispensed_at)
+      await this.metrics.time('record', () =>
+        this.db.query(
+          `INSERT INTO dispenses (dispense_id, prescription_id, gtin, serial, event_id, ledger_index, dispensed_by, dispensed_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-        [
-          dispenseId,
-          prescriptionId,
-          scan.gtin,
-          scan.serial,
-          eventId,
-          verdict.ledgerIndex,
-          principal.sub,
-          event.eventTime,
-        ],
+          [
+            dispenseId,
+            prescriptionId,
+            scan.gtin,
+            scan.serial,
+            eventId,
+            verdict.ledgerIndex,
+            principal.sub,
+            event.eventTime,
+          ],
+        ),
       );
     } catch (err) {
       // Another request recorded this pack's dispense first (the same event, answered twice).

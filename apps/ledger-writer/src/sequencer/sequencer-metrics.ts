@@ -6,6 +6,7 @@ import {
   makeHistogramProvider,
 } from '@willsoto/nestjs-prometheus';
 import type { LedgerSequencer } from '@trace/ledger-store';
+import { COUNTER_LATENCY_BUCKETS } from '@trace/observability';
 import type { Counter, Gauge, Histogram } from 'prom-client';
 
 export const SEQUENCER_METRIC_PROVIDERS = [
@@ -14,7 +15,7 @@ export const SEQUENCER_METRIC_PROVIDERS = [
     help: 'Time to sequence and commit one batch, by lane (interactive: a counter waits for it)',
     labelNames: ['lane'],
     // Fine around the counter's 50 ms target: the interactive lane's share over it is read here.
-    buckets: [0.002, 0.005, 0.01, 0.02, 0.03, 0.05, 0.075, 0.1, 0.25, 0.5, 1, 2.5],
+    buckets: COUNTER_LATENCY_BUCKETS,
   }),
   makeHistogramProvider({
     name: 'ledger_batch_events',
