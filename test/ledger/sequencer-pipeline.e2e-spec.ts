@@ -210,6 +210,50 @@ describe('the pipelined sequencer', () => {
     expect(sequencer.stats.redecided).toBeGreaterThanOrEqual(1);
   });
 
+  it('a batch decided while another is decided under the lock waits its turn: the tree stays whole', async () => {
+    let writes = 0;
+    let late: Promise<LedgerVerdict[]> | null = null;
+    const plain = transactions();
+    const sequencer: LedgerSequencer = pipelined(
+      // The decision under the lock reads slowly; a batch handed in meanwhile is decided
+      // outside the lock on the same tree in memory, with fast reads.
+      (work) =>
+        plain((db) =>
+          work({
+            query: async (sql: string, params?: unknown[]) => {
+              if (sql.trimStart().startsWith('SELECT (SELECT coalesce(json_agg(s)') && !late) {
+                late = sequencer.sequence([event('ANNOUNCE', 'R3')]);
+                await new Promise((r) => setTimeout(r, 150));
+              }
+              return db.query(sql, params);
+            },
+          }),
+        ),
+      poolWith((sql) => {
+        if (isOneStatementWrite(sql) && ++writes === 1) {
+          throw new Error('injected failure of the first write');
+        }
+      }),
+    );
+    const results = await Promise.allSettled([
+      sequencer.sequence([event('ANNOUNCE', 'R1')]),
+      // Decided on top of R1, which fails: decided again under the lock.
+      sequencer.sequence([event('ANNOUNCE', 'R2')]),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'fulfilled']);
+    expect(late).not.toBeNull();
+    const [r3] = await (late as unknown as Promise<LedgerVerdict[]>);
+    const [r2] = (results[1] as PromiseFulfilledResult<LedgerVerdict[]>).value;
+    expect(r3).toMatchObject({ accepted: true });
+    // One after the other, no gap, and the tree state agrees with the entries.
+    expect(
+      Math.abs(
+        (r3 as { ledgerIndex: number }).ledgerIndex - (r2 as { ledgerIndex: number }).ledgerIndex,
+      ),
+    ).toBe(1);
+    expect(await auditLedger(pool, [])).toMatchObject({ ok: true });
+  });
+
   /** Batches over SMALL_BATCH events: written with several statements, inserts before the lock. */
   const large = (action: string, prefix: string, from = 0, count = 40) =>
     Array.from({ length: count }, (_, i) => event(action, `${prefix}${from + i}`));

@@ -147,6 +147,9 @@ export class LedgerSequencer {
     });
   }
 
+  /** A batch is being decided under the tree-state lock (after a failure or a moved log). */
+  private decidingUnderLock = false;
+
   /** Urgent batches decided and not yet written; bulk decisions wait on `bulkGate` meanwhile. */
   private urgentHolds = 0;
   private bulkGate: Deferred | null = null;
@@ -177,7 +180,8 @@ export class LedgerSequencer {
   /** Decides a batch outside any transaction, on top of the batches still being written. */
   private async prepare(events: LedgerEventInput[], urgent = false): Promise<PreparedBatch | null> {
     const reads = this.reads;
-    if (!reads) return null;
+    // While a batch is decided under the lock, the tree in memory is being rebuilt.
+    if (!reads || this.decidingUnderLock) return null;
     try {
       const generation = this.generation;
       const pending = this.pending.filter((b) => b.generation === generation);
@@ -208,8 +212,11 @@ export class LedgerSequencer {
         }
       }
       if (generation !== this.generation || memory !== this.memory) return null;
-      const batch = await this.decide(events, prior, units, baseSize, memory, generation, urgent);
-      if (generation !== this.generation) return null;
+      const batch = await this.decide(events, prior, units, baseSize, memory, generation, {
+        urgent,
+        outsideTheLock: true,
+      });
+      if (!batch || generation !== this.generation) return null;
       batch.onTopOf = last?.serial ?? null;
       this.pending.push(batch);
       return batch;
@@ -255,15 +262,23 @@ export class LedgerSequencer {
       // Decide now, under the lock, against what is committed.
       if (this.reads) this.stats.redecided++;
       this.invalidate();
-      const memory = await this.treeMemory(db, state.size, state.compactRange);
-      const inputs = await readDecisionInputs(
-        db,
-        eventIdsOf(events),
-        events.flatMap((e) => e.units),
-      );
-      const prior = priorVerdicts(inputs.sequenced);
-      batch = await this.decide(events, prior, inputs.units, state.size, memory, this.generation);
-      this.pending.push(batch);
+      // Decisions outside the lock may run meanwhile on the same tree in memory: none may
+      // extend it until this one has.
+      this.decidingUnderLock = true;
+      try {
+        const memory = await this.treeMemory(db, state.size, state.compactRange);
+        const inputs = await readDecisionInputs(
+          db,
+          eventIdsOf(events),
+          events.flatMap((e) => e.units),
+        );
+        const prior = priorVerdicts(inputs.sequenced);
+        batch = await this.decide(events, prior, inputs.units, state.size, memory, this.generation);
+        if (!batch) throw new Error('a decision under the lock found its tree moved');
+        this.pending.push(batch);
+      } finally {
+        this.decidingUnderLock = false;
+      }
     } else {
       this.stats.pipelined++;
     }
@@ -322,8 +337,9 @@ export class LedgerSequencer {
     baseSize: number,
     memory: TreeMemory,
     generation: number,
-    urgent = true,
-  ): Promise<PreparedBatch> {
+    opts: { urgent?: boolean; outsideTheLock?: boolean } = {},
+  ): Promise<PreparedBatch | null> {
+    const urgent = opts.urgent ?? true;
     const recordTime = this.clock().toISOString();
     const verdicts: LedgerVerdict[] = [];
     const byEventId = new Map<string, LedgerVerdict>();
@@ -401,6 +417,17 @@ export class LedgerSequencer {
     }
 
     await this.yieldFor(urgent);
+    if (
+      opts.outsideTheLock &&
+      (this.decidingUnderLock ||
+        generation !== this.generation ||
+        memory !== this.memory ||
+        memory.range.size !== baseSize)
+    ) {
+      // The tree in memory is being rebuilt, or was extended by a decision under the lock
+      // since this one began: appending here would misplace both. Decide under the lock.
+      return null;
+    }
     for (const row of rows) memory.tiles.add(memory.range.append(row.leafHash));
     const written: DecidedWrites = {
       baseSize,
