@@ -52,7 +52,8 @@ describe('the chunked audit over more than two chunks', () => {
   let verifier: NoteVerifier;
   const signer = generateSigner('audit.test/log');
   const size = 2 * AUDIT_CHUNK + 517;
-  const checkpointSizes = [100, AUDIT_CHUNK, AUDIT_CHUNK + 7, size];
+  // 2 × AUDIT_CHUNK: a checkpoint at the end of a chunk that joins the one before into one subtree.
+  const checkpointSizes = [100, AUDIT_CHUNK, AUDIT_CHUNK + 7, 2 * AUDIT_CHUNK, size];
 
   const sign = async (at: number) => {
     const { rows } = await owner.query(`SELECT root FROM ledger_checkpoints WHERE tree_size = $1`, [
