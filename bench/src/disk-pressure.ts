@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { percentile } from './bench-database';
 
 /** One reading of the kernel's disk counters (Linux). */
 interface DiskReading {
@@ -42,10 +43,14 @@ function read(): DiskReading {
   };
 }
 
-const quantile = (values: number[], q: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))] ?? 0;
-};
+/** The p-th percentile, as the bench computes every other one; 0 with no samples. */
+const pct = (values: number[], p: number) =>
+  values.length
+    ? percentile(
+        [...values].sort((a, b) => a - b),
+        p,
+      )
+    : 0;
 const round = (n: number) => Math.round(n * 10) / 10;
 
 /**
@@ -91,18 +96,18 @@ export class DiskPressureSampler {
     return {
       intervalMs: this.intervalMs,
       writeMBps: {
-        p50: round(quantile(mbps, 0.5)),
-        p99: round(quantile(mbps, 0.99)),
+        p50: round(pct(mbps, 50)),
+        p99: round(pct(mbps, 99)),
         max: round(Math.max(0, ...mbps)),
       },
       burstIntervals: mbps.filter((v) => v > 200).length,
       intervals: mbps.length,
       ioFullStallMs: {
-        p50: round(quantile(stallMs, 0.5)),
-        p99: round(quantile(stallMs, 0.99)),
+        p50: round(pct(stallMs, 50)),
+        p99: round(pct(stallMs, 99)),
         max: round(Math.max(0, ...stallMs)),
       },
-      dirtyMB: { p50: round(quantile(dirty, 0.5)), max: round(Math.max(0, ...dirty)) },
+      dirtyMB: { p50: round(pct(dirty, 50)), max: round(Math.max(0, ...dirty)) },
     };
   }
 }

@@ -17,13 +17,8 @@ const DISPENSING = 'http://127.0.0.1:3913';
 const INGEST = 'http://127.0.0.1:3911';
 const LEDGER_WRITER = 'http://127.0.0.1:3915';
 
-/** A histogram's cumulative count per bucket bound (s) so far, for one label value. */
-async function histogramBuckets(
-  service: string,
-  metric: string,
-  label: string,
-): Promise<Map<number, number>> {
-  const text = await (await fetch(`${service}/metrics`)).text();
+/** A histogram's cumulative count per bucket bound (s), for one label value, from /metrics text. */
+function histogramBuckets(text: string, metric: string, label: string): Map<number, number> {
   const buckets = new Map<number, number>();
   const line = new RegExp(`^${metric}_bucket\\{([^}]*)\\} (\\d+)$`, 'gm');
   for (let m = line.exec(text); m; m = line.exec(text)) {
@@ -48,15 +43,21 @@ const PARTS = {
 } as const;
 type Part = keyof typeof PARTS;
 
-const readParts = async () =>
-  new Map(
+/** Every part's histogram so far, each service's /metrics read once. */
+const readParts = async () => {
+  const services = [...new Set(Object.values(PARTS).map(([service]) => service))];
+  const texts = new Map(
     await Promise.all(
-      (Object.keys(PARTS) as Part[]).map(async (part) => {
-        const [service, metric, label] = PARTS[part];
-        return [part, await histogramBuckets(service, metric, label)] as const;
-      }),
+      services.map(async (s) => [s, await (await fetch(`${s}/metrics`)).text()] as const),
     ),
   );
+  return new Map(
+    (Object.keys(PARTS) as Part[]).map((part) => {
+      const [service, metric, label] = PARTS[part];
+      return [part, histogramBuckets(texts.get(service) ?? '', metric, label)] as const;
+    }),
+  );
+};
 
 /**
  * One part, from its histogram's growth over the phase: the bucket bound under which half and
