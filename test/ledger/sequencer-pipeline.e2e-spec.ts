@@ -134,6 +134,7 @@ describe('the pipelined sequencer', () => {
       redecided: 0,
       oneStatement: 12,
       overlapped: 0,
+      carried: 0,
     });
     expect(opened).toBe(0);
     // A redelivered batch is answered from the log, even while others are in flight.
@@ -160,7 +161,13 @@ describe('the pipelined sequencer', () => {
     const before = (await state()).entries;
     const [verdict] = await sequencer.sequence([event('ANNOUNCE', 'M2')]);
     expect(verdict).toMatchObject({ accepted: true, ledgerIndex: before + 1 });
-    expect(sequencer.stats).toEqual({ pipelined: 0, redecided: 1, oneStatement: 0, overlapped: 0 });
+    expect(sequencer.stats).toEqual({
+      pipelined: 0,
+      redecided: 1,
+      oneStatement: 0,
+      overlapped: 0,
+      carried: 0,
+    });
     const s = await state();
     expect(s.entries).toBe(before + 2);
     expect(s.units.M1).toBe('ANNOUNCED');
@@ -271,7 +278,13 @@ describe('the pipelined sequencer', () => {
     expect(verdicts.map((v) => (v as { ledgerIndex: number }).ledgerIndex)).toEqual(
       verdicts.map((_, i) => before + i),
     );
-    expect(sequencer.stats).toEqual({ pipelined: 6, redecided: 0, oneStatement: 0, overlapped: 6 });
+    expect(sequencer.stats).toEqual({
+      pipelined: 6,
+      redecided: 0,
+      oneStatement: 0,
+      overlapped: 6,
+      carried: 0,
+    });
     const s = await state();
     expect(s.entries).toBe(before + 40 * 11);
     expect(s.units['L4-39']).toBe('AT_PORT');
@@ -363,7 +376,7 @@ describe('the pipelined sequencer', () => {
     expect(answers.filter((a) => a.deref() !== undefined).length).toBeLessThanOrEqual(3);
   });
 
-  it('writes an urgent batch before bulk decided after it goes on, and a failed one holds nothing up', async () => {
+  it('writes an urgent batch in the transaction of the bulk batch ahead, before bulk decided after it, and a failed one holds nothing up', async () => {
     const log: string[] = [];
     class Recording extends DomainUnitEventEvaluator {
       override evaluate(...args: Parameters<DomainUnitEventEvaluator['evaluate']>) {
@@ -373,50 +386,139 @@ describe('the pipelined sequencer', () => {
     }
     const run = async (failUrgent: boolean, prefix: string) => {
       const inner = transactions();
+      let opened = 0;
       const sequencer = new LedgerSequencer(
         async (work) => {
-          const result = await inner(work);
-          log.push('commit bulk');
+          const tx = ++opened;
+          const result = await inner((client) =>
+            work({
+              // COPY goes through the client itself, as through a TypeORM query runner.
+              queryRunner: { databaseConnection: client },
+              query: async (sql: string, params?: unknown[]) => {
+                // The bulk batch's write waits until the urgent batch is decided on top of it.
+                while (!log.includes(`decide ${prefix}U`))
+                  await new Promise((r) => setTimeout(r, 5));
+                if (isOneStatementWrite(sql)) {
+                  if (failUrgent) throw new Error('injected failure of the urgent write');
+                  log.push(`urgent written in transaction ${tx}`);
+                }
+                // The urgent batch's own transaction, after the one carrying it failed.
+                if (failUrgent && tx === 2) throw new Error('injected failure of the urgent write');
+                return client.query(sql, params);
+              },
+            } as SqlExecutor),
+          );
+          log.push(`commit ${tx}`);
           return result;
         },
         new Recording(),
         () => new Date(),
-        // The urgent batch of one event is written with one statement, outside a transaction.
         {
           query: async (sql: string, params?: unknown[]) => {
-            if (!isOneStatementWrite(sql)) return pool.query(sql, params);
-            if (failUrgent) throw new Error('injected failure of the urgent write');
-            const result = await pool.query(sql, params);
-            log.push('commit urgent');
-            return result;
+            if (isOneStatementWrite(sql)) log.push('urgent written by itself');
+            return pool.query(sql, params);
           },
         },
       );
       const bulk = (tag: string) =>
         Array.from({ length: 100 }, (_, i) => event('ANNOUNCE', `${prefix}${tag}${i}`));
       log.length = 0;
-      return Promise.allSettled([
+      const results = await Promise.allSettled([
         sequencer.sequence(bulk('A')),
         sequencer.sequence([event('ANNOUNCE', `${prefix}U`)], { urgent: true }),
         sequencer.sequence(bulk('B')),
       ]);
+      return { results, stats: sequencer.stats };
     };
 
-    const results = await run(false, 'G');
+    const { results, stats } = await run(false, 'G');
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled']);
-    // The urgent batch was decided before the second bulk batch, which then waited for it.
-    const urgentDecided = log.indexOf('decide GU');
-    const urgentCommitted = log.indexOf('commit urgent');
-    expect(urgentDecided).toBeGreaterThan(log.indexOf('decide GA99'));
-    expect(urgentCommitted).toBeGreaterThan(log.indexOf('commit bulk'));
-    expect(log.indexOf('decide GB0')).toBeGreaterThan(urgentCommitted);
+    // The urgent batch was decided after the first bulk batch and written in its transaction,
+    // not after its commit; the second bulk batch was decided once that had committed.
+    expect(log.indexOf('decide GU')).toBeGreaterThan(log.indexOf('decide GA99'));
+    expect(log.indexOf('urgent written in transaction 1')).toBeGreaterThan(
+      log.indexOf('decide GU'),
+    );
+    expect(log.indexOf('commit 1')).toBeGreaterThan(log.indexOf('urgent written in transaction 1'));
+    expect(log.indexOf('decide GB0')).toBeGreaterThan(log.indexOf('commit 1'));
+    expect(log).not.toContain('urgent written by itself');
+    expect(stats.carried).toBe(1);
+    // The second bulk batch's first entry comes right after the urgent one.
+    const [, urgent, second] = results.map(
+      (r) => (r as PromiseFulfilledResult<LedgerVerdict[]>).value[0],
+    );
+    const index = (v: LedgerVerdict) => (v.accepted ? v.ledgerIndex : -1);
+    expect(index(second)).toBe(index(urgent) + 1);
 
-    // A failed urgent write releases the bulk decisions waiting on it.
+    // The urgent write fails in the transaction carrying it, and again in its own: the bulk
+    // batch it rode with is rolled back with it (its job is retried), the bulk decisions
+    // waiting on the urgent batch go on, and the log stays whole.
     const failed = await run(true, 'H');
-    expect(failed.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(failed.results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'fulfilled']);
     const s = await state();
-    expect(s.units.HB99).toBe('ANNOUNCED');
+    expect(s.units.HA0).toBeUndefined();
     expect(s.units.HU).toBeUndefined();
+    expect(s.units.HB99).toBe('ANNOUNCED');
+    expect(await auditLedger(pool, [])).toMatchObject({ ok: true });
+  });
+
+  it('an urgent batch reads its inputs while it waits its turn, and reads again when a batch decided meanwhile has committed', async () => {
+    const sleep = () => new Promise((r) => setTimeout(r, 5));
+    // The urgent batch U depends on bulk batch A, handed in just before it: U's read begins
+    // before A is even decided. In the other runs a bulk batch B comes between them, and B's
+    // own read waits until A has committed, so that U is decided after A's commit on a read
+    // that does not show A's effects: A was decided after U's read began, or was still being
+    // written when it began.
+    const run = async (prefix: string, mode: 'next' | 'between' | 'whileWritten') => {
+      let urgentRead = false;
+      let committed = false;
+      let writing = false;
+      const runner = transactions();
+      const sequencer = pipelined(
+        async (work) => {
+          writing = true;
+          const result = await runner(async (db) => {
+            const written = await work(db);
+            while (!urgentRead) await sleep();
+            return written;
+          });
+          committed = true;
+          return result;
+        },
+        {
+          query: async (sql: string, params?: unknown[]) => {
+            const named = (what: string) => JSON.stringify(params ?? []).includes(`"${what}"`);
+            while (named(`${prefix}B0`) && !committed) await sleep();
+            const result = await pool.query(sql, params);
+            if (named(`${prefix}U`)) urgentRead = true;
+            return result;
+          },
+        },
+      );
+      const bulk = (tag: string) =>
+        Array.from({ length: 40 }, (_, i) => event('ANNOUNCE', `${prefix}${tag}${i}`));
+      const arrive = { ...event('ARRIVE', `${prefix}A7`), eventId: `${prefix}U` };
+      const first = sequencer.sequence(bulk('A'));
+      while (mode === 'whileWritten' && !writing) await sleep();
+      const answers = await Promise.all([
+        first,
+        ...(mode === 'next' ? [] : [sequencer.sequence(bulk('B'))]),
+        sequencer.sequence([arrive], { urgent: true }),
+      ]);
+      return answers[answers.length - 1][0];
+    };
+    // Decided on top of A still pending: A's effects come from memory.
+    expect(await run('EA', 'next')).toMatchObject({ accepted: true });
+    // A decided and committed after the early read began, before U's decision: read again.
+    expect(await run('EB', 'between')).toMatchObject({ accepted: true });
+    // A pending when the early read began, committed before U's decision: A is overlaid.
+    expect(await run('EC', 'whileWritten')).toMatchObject({ accepted: true });
+    const s = await state();
+    expect(s.units.EAA7).toBe('AT_PORT');
+    expect(s.units.EBA7).toBe('AT_PORT');
+    expect(s.units.EBB39).toBe('ANNOUNCED');
+    expect(s.units.ECA7).toBe('AT_PORT');
+    expect(await auditLedger(pool, [])).toMatchObject({ ok: true });
   });
 
   it('records an event JCS cannot represent as an alert, without blocking its batch', async () => {

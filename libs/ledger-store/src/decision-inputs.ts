@@ -19,7 +19,8 @@ export interface DecisionInputs {
 /**
  * Reads a batch's decision inputs. A small batch (a dispense at the counter) reads both in one
  * round trip, each as a JSON array of the rows the two separate queries return; a large one
- * keeps the two queries, whose rows the driver parses faster than the server builds JSON.
+ * keeps the two queries, whose rows the driver parses faster than the server builds JSON, and
+ * sends them together.
  */
 export async function readDecisionInputs(
   db: SqlExecutor,
@@ -27,7 +28,12 @@ export async function readDecisionInputs(
   refs: { gtin: string; serial: string }[],
 ): Promise<DecisionInputs> {
   if (eventIds.length > SMALL_BATCH.events || refs.length > SMALL_BATCH.units) {
-    return { sequenced: await findSequenced(db, eventIds), units: await loadUnits(db, refs) };
+    // Both at once: from a pool they go on two connections (one transaction's queue them).
+    const [sequenced, units] = await Promise.all([
+      findSequenced(db, eventIds),
+      loadUnits(db, refs),
+    ]);
+    return { sequenced, units };
   }
   const p = new SqlParams();
   const [row] = await rowsOf<{ sequenced: SequencedRow[]; units: Record<string, unknown>[] }>(

@@ -1,6 +1,6 @@
 import { CanonicalJsonError, CompactRange, canonicalBytes, leafHash } from '@trace/ledger';
 import type { LedgerEventInput, LedgerVerdict } from '@trace/queue';
-import { readDecisionInputs } from './decision-inputs';
+import { DecisionInputs, readDecisionInputs } from './decision-inputs';
 import { encodeEntries, insertEntries, LedgerEntryRow, SequencedEvent } from './entry-appender';
 import { appendInOneStatement, DecidedWrites, fitsOneStatement } from './one-statement-append';
 import { LEDGER_ENVELOPE_VERSION, LedgerEnvelope, withoutUndefined } from './ledger-envelope';
@@ -52,7 +52,9 @@ interface PreparedBatch extends DecidedWrites {
  * first one's effects (kept in memory until it commits). The write then checks, under the
  * tree-state lock, that the log is exactly where the decision assumed; if not (a failed
  * write, another writer), the batch is decided again inside its transaction. A batch's
- * inserts go in before it asks for the lock, while the batch ahead commits (ADR 0012).
+ * inserts go in before it asks for the lock, while the batch ahead commits (ADR 0012). A small
+ * batch decided on top of a batch being written in a transaction rides in that transaction
+ * and commits with it (ADR 0016).
  */
 export class LedgerSequencer {
   private memory: TreeMemory | null = null;
@@ -64,9 +66,10 @@ export class LedgerSequencer {
   private readonly decisions = new SerialQueue();
   /**
    * Batches written as decided ahead, decided again under the lock, written with one
-   * statement, and whose inserts went in before the lock (while the previous batch committed).
+   * statement, whose inserts went in before the lock (while the previous batch committed), and
+   * written in the transaction of the batch ahead (riders, ADR 0016).
    */
-  readonly stats = { pipelined: 0, redecided: 0, oneStatement: 0, overlapped: 0 };
+  readonly stats = { pipelined: 0, redecided: 0, oneStatement: 0, overlapped: 0, carried: 0 };
   /** The latest two writes handed in: the next takes the lock after the last. */
   private lastWrite: WriteInFlight | null = null;
   private writeBeforeLast: WriteInFlight | null = null;
@@ -79,15 +82,18 @@ export class LedgerSequencer {
   ) {}
 
   /**
-   * Sequences one batch. An `urgent` batch (a person waits at a counter) is written with the
-   * event loop to itself: from the moment it is decided until it commits, bulk decisions pause
-   * at their yields, so its round trips do not queue behind their work.
+   * Sequences one batch. An `urgent` batch (a person waits at a counter) reads its decision
+   * inputs as soon as it is handed in, and is written with the event loop to itself: from the
+   * moment it is decided until it commits, bulk decisions pause at their yields, so its round
+   * trips do not queue behind their work (ADR 0010, 0016).
    */
   sequence(events: LedgerEventInput[], opts: { urgent?: boolean } = {}): Promise<LedgerVerdict[]> {
     const urgent = opts.urgent === true;
     let held = false;
+    // A counter's batch reads what it needs while it waits for the decision in progress.
+    const early = urgent ? this.readEarly(events) : null;
     const prepared = this.decisions.run(async () => {
-      const batch = await this.prepare(events, urgent);
+      const batch = await this.prepare(events, urgent, early);
       if (urgent) {
         this.holdBulk();
         held = true;
@@ -100,7 +106,14 @@ export class LedgerSequencer {
     const ahead = this.lastWrite;
     const twoAhead = this.writeBeforeLast;
     const done = deferred();
-    const mine: WriteInFlight = { prepared, holds: deferred(), done: done.promise, ended: false };
+    const mine: WriteInFlight = {
+      prepared,
+      holds: deferred(),
+      done: done.promise,
+      ended: false,
+      riders: [],
+      carried: [],
+    };
     this.writeBeforeLast = ahead;
     this.lastWrite = mine;
     const written = (async () => {
@@ -110,6 +123,14 @@ export class LedgerSequencer {
         await twoAhead?.done;
         let decided = await prepared;
         if (this.reads && this.isCurrent(decided) && fitsOneStatement(decided)) {
+          // Nothing rides on a write of one statement: it has no transaction to carry them in.
+          turnAway(mine);
+          if (await this.rideWith(ahead, decided)) {
+            this.stats.pipelined++;
+            this.stats.carried++;
+            this.pending = this.pending.filter((b) => b !== decided);
+            return decided.verdicts;
+          }
           // One statement is its own transaction: no BEGIN and COMMIT round trips. It reads
           // with one snapshot, so it starts after the batch ahead committed (ADR 0011).
           await ahead?.done;
@@ -124,16 +145,20 @@ export class LedgerSequencer {
           decided = null;
         }
         const batch = await this.transaction(async (db) =>
-          this.write(db, events, decided, { ahead, holding: mine.holds.resolve }),
+          this.write(db, events, decided, { ahead, holding: mine.holds.resolve, self: mine }),
         );
         // Committed: the database now shows what later decisions overlaid from memory.
         this.pending = this.pending.filter((b) => b !== batch);
+        for (const rider of mine.carried.splice(0)) rider.carried.resolve(true);
         return batch.verdicts;
       } catch (err) {
         // Memory and later decisions may assume this batch: start again from the database.
         this.invalidate();
         throw err;
       } finally {
+        // Riders not committed with this write (it failed, or never took them) write themselves.
+        for (const rider of mine.carried.splice(0)) rider.carried.resolve(false);
+        turnAway(mine);
         mine.ended = true;
         mine.holds.resolve();
         done.resolve();
@@ -178,7 +203,11 @@ export class LedgerSequencer {
   }
 
   /** Decides a batch outside any transaction, on top of the batches still being written. */
-  private async prepare(events: LedgerEventInput[], urgent = false): Promise<PreparedBatch | null> {
+  private async prepare(
+    events: LedgerEventInput[],
+    urgent = false,
+    early: EarlyRead | null = null,
+  ): Promise<PreparedBatch | null> {
     const reads = this.reads;
     // While a batch is decided under the lock, the tree in memory is being rebuilt.
     if (!reads || this.decidingUnderLock) return null;
@@ -201,11 +230,19 @@ export class LedgerSequencer {
       const memory = this.memory;
       if (!memory || memory.range.size !== baseSize) return null;
       const refs = events.flatMap((e) => e.units);
-      const inputs = await readDecisionInputs(reads, eventIdsOf(events), refs);
+      let overlay = pending;
+      let inputs = await this.earlyInputs(early, pending);
+      if (inputs) {
+        // What the read may not show: the batches not committed when it began, and since.
+        const before = early?.pending.filter((b) => !pending.includes(b)) ?? [];
+        overlay = [...before, ...pending];
+      } else {
+        inputs = await readDecisionInputs(reads, eventIdsOf(events), refs);
+      }
       const prior = priorVerdicts(inputs.sequenced);
       const units = inputs.units;
       const wanted = new Set(refs.map((u) => unitKey(u.gtin, u.serial)));
-      for (const batch of pending) {
+      for (const batch of overlay) {
         for (const [id, verdict] of batch.byEventId) prior.set(id, verdict);
         for (const [key, unit] of batch.projections.changedUnits()) {
           if (wanted.has(key)) units.set(key, unit);
@@ -224,6 +261,34 @@ export class LedgerSequencer {
       // A read failed: the write decides the batch inside its transaction instead.
       return null;
     }
+  }
+
+  /** Starts reading a batch's decision inputs before its turn to be decided. */
+  private readEarly(events: LedgerEventInput[]): EarlyRead | null {
+    if (!this.reads) return null;
+    const refs = events.flatMap((e) => e.units);
+    return {
+      generation: this.generation,
+      decided: this.decided,
+      pending: this.pending.filter((b) => b.generation === this.generation),
+      inputs: readDecisionInputs(this.reads, eventIdsOf(events), refs).catch(() => null),
+    };
+  }
+
+  /**
+   * The inputs read early, if they can be used at the decision: unless the sequencer started
+   * again since, or a batch decided after the read began has committed since. That batch may
+   * or may not show in what was read, and is no longer pending to be overlaid (read again).
+   */
+  private async earlyInputs(
+    early: EarlyRead | null,
+    pending: PreparedBatch[],
+  ): Promise<DecisionInputs | null> {
+    if (!early || early.generation !== this.generation) return null;
+    const inputs = await early.inputs;
+    const decidedSince = pending.filter((b) => b.serial > early.decided).length;
+    if (!inputs || decidedSince !== this.decided - early.decided) return null;
+    return inputs;
   }
 
   private isCurrent(b: PreparedBatch | null): b is PreparedBatch {
@@ -249,6 +314,7 @@ export class LedgerSequencer {
       this.stats.overlapped++;
       await prepared.projections.writeUpdates(db);
       await writeTreeState(db, prepared.treeState, prepared.tileRows);
+      await this.carryRiders(db, turn.self, prepared);
       return prepared;
     }
     if (early) {
@@ -287,7 +353,52 @@ export class LedgerSequencer {
       await insertEntries(db, batch.rows, batch.entriesCopy);
       await writeTreeState(db, batch.treeState, batch.tileRows);
     }
+    await this.carryRiders(db, turn.self, batch);
     return batch;
+  }
+
+  /**
+   * Asks the write ahead to carry a small batch decided on top of it in its own transaction.
+   * True once that transaction committed with the batch in it; false when the write ahead
+   * does not carry it (it has no transaction, already wrote its tree state, failed, or was
+   * decided again): the batch then writes itself after it, as before (ADR 0016).
+   */
+  private async rideWith(ahead: WriteInFlight | null, batch: PreparedBatch): Promise<boolean> {
+    if (!ahead?.riders) return false;
+    const carrier = await ahead.prepared.catch(() => null);
+    if (!ahead.riders || carrier === null || batch.onTopOf !== carrier.serial) return false;
+    const carried = deferred<boolean>();
+    ahead.riders.push({ batch, carried });
+    return carried.promise;
+  }
+
+  /**
+   * Writes, in the transaction of `batch` and after its tree state, the small batches that
+   * were decided on top of it and asked to ride, each with its one statement: a counter's
+   * batch then commits with the bulk batch ahead of it, instead of waiting for that commit to
+   * send its own statement and commit again. Told of the commit by `sequence` (ADR 0016).
+   */
+  private async carryRiders(db: SqlExecutor, self: WriteInFlight, batch: PreparedBatch) {
+    const riders = self.riders ?? [];
+    self.riders = null;
+    let top = batch;
+    let i = 0;
+    try {
+      for (; i < riders.length; i++) {
+        const next = riders[i].batch;
+        const onTop =
+          this.isCurrent(next) &&
+          next.onTopOf === top.serial &&
+          next.baseSize === top.treeState.size;
+        if (!onTop || !(await appendInOneStatement(db, next))) break;
+        self.carried.push(riders[i]);
+        top = next;
+      }
+    } finally {
+      // The rest (each decided on top of one not written here) write themselves, in order. A
+      // rider whose statement failed fails its carrier, as any of the carrier's statements would.
+      for (const rest of riders.slice(i)) rest.carried.resolve(false);
+    }
   }
 
   /**
@@ -528,6 +639,16 @@ const yieldToWrites = () => new Promise<void>((resolve) => setImmediate(resolve)
 
 const UNIQUE_VIOLATION = '23505';
 
+/** A batch's decision inputs read as soon as it was handed in, and what they may not show. */
+interface EarlyRead {
+  generation: number;
+  /** Batches decided before the read began. */
+  decided: number;
+  /** The batches of this generation not yet committed when the read began. */
+  pending: PreparedBatch[];
+  inputs: Promise<DecisionInputs | null>;
+}
+
 /** A batch's write, from the moment it was handed in until it committed or failed. */
 interface WriteInFlight {
   /** Its batch as decided ahead (null: it is decided under the lock). */
@@ -537,6 +658,23 @@ interface WriteInFlight {
   /** Resolves once it has committed or failed (after a failure has invalidated memory). */
   done: Promise<void>;
   ended: boolean;
+  /** Small batches asking to be written in its transaction; null once it takes no more. */
+  riders: Rider[] | null;
+  /** Riders written in its transaction, told once it has committed. */
+  carried: Rider[];
+}
+
+/** A small batch decided on top of a write in flight, asking to be written in its transaction. */
+interface Rider {
+  batch: PreparedBatch;
+  /** True once committed in the carrier's transaction; false when it must write itself. */
+  carried: Deferred<boolean>;
+}
+
+/** Riders waiting on a write that will carry none: they write themselves, after it. */
+function turnAway(write: WriteInFlight) {
+  for (const rider of write.riders ?? []) rider.carried.resolve(false);
+  write.riders = null;
 }
 
 /** A write's place in the lock order. */
@@ -545,17 +683,19 @@ interface LockTurn {
   ahead: WriteInFlight | null;
   /** Says this write holds the lock: the next may ask for it. */
   holding: () => void;
+  /** This write: the riders it carries. */
+  self: WriteInFlight;
 }
 
 /** A promise and the function that resolves it. */
-interface Deferred {
-  promise: Promise<void>;
-  resolve: () => void;
+interface Deferred<T = void> {
+  promise: Promise<T>;
+  resolve: (value: T) => void;
 }
 
-function deferred(): Deferred {
-  let resolve!: () => void;
-  const promise = new Promise<void>((r) => (resolve = r));
+function deferred<T = void>(): Deferred<T> {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((r) => (resolve = r));
   return { promise, resolve };
 }
 

@@ -24,6 +24,7 @@ describe('SequencerMetrics', () => {
       gauge('redecided'),
       gauge('one'),
       gauge('overlapped'),
+      gauge('carried'),
     );
     const count = async (lane: string) =>
       (await seconds.get()).values.find(

@@ -41,6 +41,10 @@ export const SEQUENCER_METRIC_PROVIDERS = [
     help: 'Batches whose inserts were written before the tree-state lock, while the previous batch committed',
   }),
   makeGaugeProvider({
+    name: 'ledger_batches_carried',
+    help: 'Small batches written in the transaction of the batch ahead of them, committed with it',
+  }),
+  makeGaugeProvider({
     name: 'ledger_batches_redecided',
     help: 'Batches decided again under the lock (pipeline invalidated or no read connection)',
   }),
@@ -61,6 +65,7 @@ export class SequencerMetrics {
     @InjectMetric('ledger_batches_redecided') private readonly redecided: Gauge,
     @InjectMetric('ledger_batches_one_statement') private readonly oneStatement: Gauge,
     @InjectMetric('ledger_batches_overlapped') private readonly overlapped: Gauge,
+    @InjectMetric('ledger_batches_carried') private readonly carried: Gauge,
   ) {}
 
   pipeline(stats: LedgerSequencer['stats']) {
@@ -68,6 +73,7 @@ export class SequencerMetrics {
     this.oneStatement.set(stats.oneStatement);
     this.overlapped.set(stats.overlapped);
     this.redecided.set(stats.redecided);
+    this.carried.set(stats.carried);
   }
 
   async timeBatch<T>(count: number, lane: SequencerLane, work: () => Promise<T>): Promise<T> {
