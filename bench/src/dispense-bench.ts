@@ -6,8 +6,10 @@ import { LEDGER_QUEUE, LedgerEventInput, redisConnectionOptions } from '@trace/q
 import { Queue } from 'bullmq';
 import type { ChildProcess } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createBenchDatabase, percentile, poolTransactions, phase } from './bench-database';
 import { DiskPressureSampler } from './disk-pressure';
+import { startIngestLoad } from './ingest-load';
 import { startService, stopServices } from './service-process';
 
 const GCP = '9506000';
@@ -79,6 +81,29 @@ function histogramPart(before: Map<number, number>, after: Map<number, number>) 
     p50: total ? under(0.5) : null,
     p99: total ? under(0.99) : null,
     over50MsShare: total ? 1 - within50 / total : null,
+  };
+}
+
+/** The sequencer's counts of batches by how they were written (gauges of the ledger-writer). */
+async function writeGauges(): Promise<Record<string, number>> {
+  const text = await (await fetch(`${LEDGER_WRITER}/metrics`)).text();
+  const gauge = (name: string) =>
+    Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(text)?.[1] ?? 0);
+  return {
+    oneStatement: gauge('ledger_batches_one_statement'),
+    carried: gauge('ledger_batches_carried'),
+  };
+}
+
+/**
+ * How the small batches of the loaded phase were written: carried in the transaction of the
+ * bulk batch ahead (ADR 0016), or with one statement of their own after it (ADR 0011).
+ */
+async function urgentWrites(before: Record<string, number>) {
+  const after = await writeGauges();
+  return {
+    carried: after.carried - before.carried,
+    ownStatement: after.oneStatement - before.oneStatement,
   };
 }
 
@@ -242,31 +267,18 @@ export async function runDispenseBench(opts: { quick: boolean }) {
     const alone = summary(await dispenseAtPace(serials.slice(warmUp, warmUp + perPhase)));
 
     phase('dispensing during a bulk ingest…');
-    let ingesting = true;
-    let ingested = 0;
     const ingestStarted = Date.now();
-    const background = (async () => {
-      let batch = 0;
-      // Two clients, each a batch of 500 scans every 200 ms: 5,000 scans (events) a second.
-      await Promise.all(
-        [0, 1].map(async (client) => {
-          while (ingesting) {
-            const due = Date.now() + 200;
-            const scans = Array.from(
-              { length: 500 },
-              (_, i) => `]d201${GTIN}1729063010LB${GS}21B${client}-${batch++}-${i}`,
-            );
-            const res = await post(`${INGEST}/v1/scans`, importer, {
-              bizStep: 'commissioning',
-              locationCode: 'IMP-D-PORT',
-              scans,
-            });
-            if (res.status === 202) ingested += 500;
-            await new Promise((r) => setTimeout(r, Math.max(0, due - Date.now())));
-          }
-        }),
-      );
-    })();
+    // Two clients, each a batch of 500 scans every 200 ms: 5,000 scans (events) a second.
+    const ingest = startIngestLoad({
+      url: `${INGEST}/v1/scans`,
+      token: importer,
+      gtin: GTIN,
+      locationCode: 'IMP-D-PORT',
+      clients: 2,
+      scansPerRequest: 500,
+      intervalMs: 200,
+    });
+    let ingested = 0;
     // The sequencer's backlog: bulk jobs taken or waiting. Where it grows, the sequencer is
     // behind the ingest, and that is where the slowest dispenses are.
     const bulkQueue = new Queue(LEDGER_QUEUE, {
@@ -282,7 +294,11 @@ export async function runDispenseBench(opts: { quick: boolean }) {
     }, 500);
     let loaded: number[] = [];
     const partsBefore = await readParts();
+    const gaugesBefore = await writeGauges();
     const disk = DiskPressureSampler.start();
+    // The bench's own event loop: a dispense's answer is timed when this loop gets to it.
+    const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+    loopDelay.enable();
     const windowP99s: number[] = [];
     try {
       await new Promise((r) => setTimeout(r, 2000)); // let the ingest reach its pace
@@ -293,6 +309,7 @@ export async function runDispenseBench(opts: { quick: boolean }) {
         loaded = loaded.concat(latencies);
       }
       const partsAfter = await readParts();
+      run.urgentBatchesWritten = await urgentWrites(gaugesBefore);
       run.partsDuringIngest = Object.fromEntries(
         (Object.keys(PARTS) as Part[]).map((part) => [
           part,
@@ -301,9 +318,14 @@ export async function runDispenseBench(opts: { quick: boolean }) {
       );
     } finally {
       run.diskDuringIngest = disk?.stop() ?? null;
-      ingesting = false;
+      loopDelay.disable();
+      run.benchLoopDelayMs = {
+        p50: loopDelay.percentile(50) / 1e6,
+        p99: loopDelay.percentile(99) / 1e6,
+        max: loopDelay.max / 1e6,
+      };
       clearInterval(sampler);
-      await background;
+      ingested = await ingest.stop();
       await bulkQueue.close();
     }
     const ingestSeconds = (Date.now() - ingestStarted) / 1000;

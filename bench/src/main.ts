@@ -83,6 +83,14 @@ async function dispense(quick: boolean) {
       `${part('inTheSequencer', `in the sequencer (interactive batch taken → committed, ${parts.inTheSequencer.observed} batches):`)}; ` +
       `at the counter: ${part('counterRead', 'read')}; ${part('counterLedger', 'wait for the ledger')}; ${part('counterRecord', 'record')}`,
   );
+  const loop = run.benchLoopDelayMs as { p99: number; max: number };
+  console.log(
+    `the bench's own event loop (dispenses are timed on it; the ingest posts from a worker thread): delay p99 ${loop.p99.toFixed(1)} ms, max ${loop.max.toFixed(1)} ms`,
+  );
+  const w = run.urgentBatchesWritten as { carried: number; ownStatement: number };
+  console.log(
+    `small batches under the ingest: ${w.carried} written in the transaction of the bulk batch ahead, ${w.ownStatement} with a statement of their own`,
+  );
   const d = run.diskDuringIngest as DiskPressureSummary | null;
   if (d) {
     console.log(
