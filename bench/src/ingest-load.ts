@@ -18,8 +18,7 @@ const GS = '\u001d';
 /**
  * Starts the background ingest in a worker thread of its own. The dispenses are timed on the
  * main thread's event loop, which must not wait while 500-scan requests are built, sent and
- * answered: in one loop, that loop's delay reached 55 ms under this load. `stop` ends it and
- * resolves to the scans accepted.
+ * answered (ADR 0016). `stop` ends it and resolves to the scans accepted.
  */
 export function startIngestLoad(opts: IngestLoadOptions): { stop: () => Promise<number> } {
   const worker = new Worker(__filename, { workerData: { ingestLoad: opts } });
