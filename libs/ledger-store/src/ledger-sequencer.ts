@@ -123,8 +123,6 @@ export class LedgerSequencer {
         await twoAhead?.done;
         let decided = await prepared;
         if (this.reads && this.isCurrent(decided) && fitsOneStatement(decided)) {
-          // Nothing rides on a write of one statement: it has no transaction to carry them in.
-          turnAway(mine);
           if (await this.rideWith(ahead, decided)) {
             this.stats.pipelined++;
             this.stats.carried++;
@@ -156,7 +154,8 @@ export class LedgerSequencer {
         this.invalidate();
         throw err;
       } finally {
-        // Riders not committed with this write (it failed, or never took them) write themselves.
+        // Riders not committed with this write (it failed, never took them, or was a write of
+        // one statement, with no transaction to carry them in) write themselves.
         for (const rider of mine.carried.splice(0)) rider.carried.resolve(false);
         turnAway(mine);
         mine.ended = true;
