@@ -94,18 +94,21 @@ async function writeGauges(): Promise<Record<string, number>> {
   return {
     oneStatement: gauge('ledger_batches_one_statement'),
     carried: gauge('ledger_batches_carried'),
+    cutIn: gauge('ledger_batches_cut_in'),
   };
 }
 
 /**
  * How the small batches of the loaded phase were written: carried in the transaction of the
- * bulk batch ahead (ADR 0016), or with one statement of their own after it (ADR 0011).
+ * bulk batch ahead (ADR 0016), or with one statement of their own after it (ADR 0011); and
+ * how many counters' batches cut in ahead of a bulk batch being decided (ADR 0017).
  */
 async function smallBatchWrites(before: Record<string, number>) {
   const after = await writeGauges();
   return {
     carried: after.carried - before.carried,
     ownStatement: after.oneStatement - before.oneStatement,
+    cutIn: after.cutIn - before.cutIn,
   };
 }
 

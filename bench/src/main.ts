@@ -87,9 +87,9 @@ async function dispense(quick: boolean) {
   console.log(
     `the bench's own event loop (dispenses are timed on it; the ingest posts from a worker thread): delay p99 ${loop.p99.toFixed(1)} ms, max ${loop.max.toFixed(1)} ms`,
   );
-  const w = run.smallBatchesWritten as { carried: number; ownStatement: number };
+  const w = run.smallBatchesWritten as { carried: number; ownStatement: number; cutIn?: number };
   console.log(
-    `small batches under the ingest: ${w.carried} written in the transaction of the bulk batch ahead, ${w.ownStatement} with a statement of their own`,
+    `small batches under the ingest: ${w.carried} written in the transaction of the bulk batch ahead, ${w.ownStatement} with a statement of their own; ${w.cutIn ?? 0} counters' batches cut in ahead of a bulk batch being decided`,
   );
   const d = run.diskDuringIngest as DiskPressureSummary | null;
   if (d) {

@@ -135,6 +135,7 @@ describe('the pipelined sequencer', () => {
       oneStatement: 12,
       overlapped: 0,
       carried: 0,
+      cutIn: 0,
     });
     expect(opened).toBe(0);
     // A redelivered batch is answered from the log, even while others are in flight.
@@ -167,6 +168,7 @@ describe('the pipelined sequencer', () => {
       oneStatement: 0,
       overlapped: 0,
       carried: 0,
+      cutIn: 0,
     });
     const s = await state();
     expect(s.entries).toBe(before + 2);
@@ -284,6 +286,7 @@ describe('the pipelined sequencer', () => {
       oneStatement: 0,
       overlapped: 6,
       carried: 0,
+      cutIn: 0,
     });
     const s = await state();
     expect(s.entries).toBe(before + 40 * 11);
@@ -518,6 +521,89 @@ describe('the pipelined sequencer', () => {
     expect(s.units.EBA7).toBe('AT_PORT');
     expect(s.units.EBB39).toBe('ANNOUNCED');
     expect(s.units.ECA7).toBe('AT_PORT');
+    expect(await auditLedger(pool, [])).toMatchObject({ ok: true });
+  });
+
+  it("lets a counter's batch handed in while a bulk batch is decided go first, when the two name nothing in common", async () => {
+    const log: string[] = [];
+    let reached: (() => void) | null = null;
+    let watch = '';
+    class Recording extends DomainUnitEventEvaluator {
+      override evaluate(...args: Parameters<DomainUnitEventEvaluator['evaluate']>) {
+        const serial = args[0].units[0].serial;
+        log.push(`decide ${serial}`);
+        if (serial === watch) reached?.();
+        return super.evaluate(...args);
+      }
+    }
+    /** Hands in `bulk`, then `urgent` once the bulk decision has reached `at`. */
+    const run = async (
+      sequencer: LedgerSequencer,
+      bulk: LedgerEventInput[],
+      urgent: LedgerEventInput,
+      at: string,
+    ) => {
+      log.length = 0;
+      watch = at;
+      const midway = new Promise<void>((r) => (reached = r));
+      const first = sequencer.sequence(bulk);
+      await midway;
+      const counter = sequencer.sequence([urgent], { urgent: true });
+      return Promise.allSettled([first, counter]);
+    };
+    const bulk = (tag: string) =>
+      Array.from({ length: 100 }, (_, i) => event('ANNOUNCE', `${tag}${i}`));
+    const indexOf = (v: LedgerVerdict) => (v.accepted ? v.ledgerIndex : -1);
+    const sizeNow = async () =>
+      (await pool.query(`SELECT count(*)::int AS n FROM ledger_entries`)).rows[0].n as number;
+
+    // Apart: the counter's batch takes the next index, the bulk batch is decided again after it.
+    const apart = new LedgerSequencer(transactions(), new Recording(), () => new Date(), pool);
+    let before = await sizeNow();
+    const [bulkDone, counterDone] = await run(apart, bulk('CA'), event('ANNOUNCE', 'CU'), 'CA20');
+    expect([bulkDone.status, counterDone.status]).toEqual(['fulfilled', 'fulfilled']);
+    const bulkVerdicts = (bulkDone as PromiseFulfilledResult<LedgerVerdict[]>).value;
+    const [counterVerdict] = (counterDone as PromiseFulfilledResult<LedgerVerdict[]>).value;
+    expect(indexOf(counterVerdict)).toBe(before);
+    expect(bulkVerdicts.map(indexOf)).toEqual(bulkVerdicts.map((_, i) => before + 1 + i));
+    // Stopped at its next yield, before extending the tree, and decided again from the start.
+    expect(log.indexOf('decide CU')).toBeGreaterThan(log.indexOf('decide CA20'));
+    expect(log.slice(0, log.indexOf('decide CU'))).not.toContain('decide CA24');
+    expect(log.lastIndexOf('decide CA0')).toBeGreaterThan(log.indexOf('decide CU'));
+    expect(apart.stats.cutIn).toBe(1);
+
+    // In common: the counter's batch needs the bulk batch's effect, and waits for it.
+    const together = new LedgerSequencer(transactions(), new Recording(), () => new Date(), pool);
+    before = await sizeNow();
+    const [, needs] = await run(together, bulk('CB'), event('ARRIVE', 'CB50'), 'CB20');
+    expect((needs as PromiseFulfilledResult<LedgerVerdict[]>).value[0]).toMatchObject({
+      accepted: true,
+      ledgerIndex: before + 100,
+    });
+    expect(together.stats.cutIn).toBe(0);
+
+    // The counter's batch fails to write after cutting in: the bulk batch behind it is decided
+    // again under the lock and written where the counter's batch would have been.
+    const failing = new LedgerSequencer(transactions(), new Recording(), () => new Date(), {
+      query: async (sql: string, params?: unknown[]) => {
+        if (isOneStatementWrite(sql)) throw new Error('injected failure of the counter write');
+        return pool.query(sql, params);
+      },
+    });
+    before = await sizeNow();
+    const [bulkAfter, failed] = await run(failing, bulk('CC'), event('ANNOUNCE', 'CV'), 'CC20');
+    expect([bulkAfter.status, failed.status]).toEqual(['fulfilled', 'rejected']);
+    expect(indexOf((bulkAfter as PromiseFulfilledResult<LedgerVerdict[]>).value[0])).toBe(before);
+    expect(failing.stats).toMatchObject({ cutIn: 1, redecided: 1 });
+
+    const s = await state();
+    expect([s.units.CU, s.units.CA99, s.units.CB50, s.units.CC99]).toEqual([
+      'ANNOUNCED',
+      'ANNOUNCED',
+      'AT_PORT',
+      'ANNOUNCED',
+    ]);
+    expect(s.units.CV).toBeUndefined();
     expect(await auditLedger(pool, [])).toMatchObject({ ok: true });
   });
 

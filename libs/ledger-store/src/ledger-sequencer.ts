@@ -67,9 +67,19 @@ export class LedgerSequencer {
   /**
    * Batches written as decided ahead, decided again under the lock, written with one
    * statement, whose inserts went in before the lock (while the previous batch committed), and
-   * written in the transaction of the batch ahead (riders, ADR 0016).
+   * written in the transaction of the batch ahead (riders, ADR 0016), and counters' batches
+   * that cut in ahead of a bulk batch being decided (ADR 0017).
    */
-  readonly stats = { pipelined: 0, redecided: 0, oneStatement: 0, overlapped: 0, carried: 0 };
+  readonly stats = {
+    pipelined: 0,
+    redecided: 0,
+    oneStatement: 0,
+    overlapped: 0,
+    carried: 0,
+    cutIn: 0,
+  };
+  /** The bulk decision in progress, which a counter's batch may ask to go before. */
+  private deciding: BulkDecision | null = null;
   /** The latest two writes handed in: the next takes the lock after the last. */
   private lastWrite: WriteInFlight | null = null;
   private writeBeforeLast: WriteInFlight | null = null;
@@ -90,38 +100,51 @@ export class LedgerSequencer {
   sequence(events: LedgerEventInput[], opts: { urgent?: boolean } = {}): Promise<LedgerVerdict[]> {
     const urgent = opts.urgent === true;
     let held = false;
-    // A counter's batch reads what it needs while it waits for the decision in progress.
-    const early = urgent ? this.readEarly(events) : null;
-    const prepared = this.decisions.run(async () => {
-      const batch = await this.prepare(events, urgent, early);
-      if (urgent) {
-        this.holdBulk();
-        held = true;
-      }
-      return batch;
-    });
-    // Writes take the tree-state lock in the order their batches were handed in. The next
-    // write opens its transaction as soon as its decision is ready and may write its inserts
-    // while this one still holds the lock (ADR 0012).
-    const ahead = this.lastWrite;
-    const twoAhead = this.writeBeforeLast;
+    const hold = () => {
+      this.holdBulk();
+      held = true;
+    };
+    // Writes take the tree-state lock in the order their batches were handed in, unless a
+    // counter's batch cut in ahead of a bulk batch being decided (ADR 0017). The next write
+    // opens its transaction as soon as its decision is ready and may write its inserts while
+    // this one still holds the lock (ADR 0012).
     const done = deferred();
     const mine: WriteInFlight = {
-      prepared,
+      prepared: Promise.resolve(null),
+      ahead: this.lastWrite,
+      twoAhead: this.writeBeforeLast,
       holds: deferred(),
       done: done.promise,
       ended: false,
       riders: [],
       carried: [],
     };
-    this.writeBeforeLast = ahead;
+    // A counter's batch reads what it needs while it waits for the decision in progress, and
+    // asks that decision, if it is a bulk one, to let it go first.
+    const early = urgent ? this.readEarly(events) : null;
+    const cutIn = early ? this.askToCutIn(events, early, mine, hold) : null;
+    const queued = this.decisions.run(async () => {
+      const taken = cutIn ? await cutIn.decided.promise : NOT_TAKEN;
+      if (taken !== NOT_TAKEN) return taken;
+      const batch = await this.prepare(events, urgent, early, mine);
+      if (urgent) hold();
+      return batch;
+    });
+    const prepared = cutIn
+      ? cutIn.decided.promise.then((taken) => (taken === NOT_TAKEN ? queued : taken))
+      : queued;
+    mine.prepared = prepared;
+    this.writeBeforeLast = this.lastWrite;
     this.lastWrite = mine;
     const written = (async () => {
       try {
         // At most two write transactions open (one holding the lock, the next writing its
         // inserts): more would only queue on the lock, each holding a connection.
-        await twoAhead?.done;
+        await mine.twoAhead?.done;
         let decided = await prepared;
+        // A counter's batch may have cut in ahead of this one while it was decided.
+        await mine.twoAhead?.done;
+        const ahead = mine.ahead;
         if (this.reads && this.isCurrent(decided) && fitsOneStatement(decided)) {
           if (await this.rideWith(ahead, decided)) {
             this.stats.pipelined++;
@@ -159,6 +182,8 @@ export class LedgerSequencer {
         for (const rider of mine.carried.splice(0)) rider.carried.resolve(false);
         turnAway(mine);
         mine.ended = true;
+        // Nothing waits on what was ahead of a write that ended: let those go.
+        mine.ahead = mine.twoAhead = null;
         mine.holds.resolve();
         done.resolve();
       }
@@ -201,33 +226,28 @@ export class LedgerSequencer {
     this.pending = [];
   }
 
-  /** Decides a batch outside any transaction, on top of the batches still being written. */
+  /**
+   * Decides a batch outside any transaction, on top of the batches still being written. A bulk
+   * batch (`write` given) lets a counter's batch that asks while it is decided go first.
+   */
   private async prepare(
     events: LedgerEventInput[],
     urgent = false,
     early: EarlyRead | null = null,
+    write: WriteInFlight | null = null,
   ): Promise<PreparedBatch | null> {
     const reads = this.reads;
     // While a batch is decided under the lock, the tree in memory is being rebuilt.
     if (!reads || this.decidingUnderLock) return null;
+    const deciding: BulkDecision | null =
+      !urgent && write ? { events, write, keys: null, cutIn: null } : null;
+    if (deciding) this.deciding = deciding;
     try {
       const generation = this.generation;
-      const pending = this.pending.filter((b) => b.generation === generation);
-      const last = pending[pending.length - 1];
-      let baseSize: number;
-      if (last) {
-        baseSize = last.treeState.size;
-      } else if (this.memory) {
-        // Nothing pending: the tree in memory is the committed one (a failed write drops it).
-        // Were the log moved by someone else, the write would find out under the lock.
-        baseSize = this.memory.range.size;
-      } else {
-        const state = await readTreeState(reads);
-        baseSize = state.size;
-        await this.treeMemory(reads, state.size, state.compactRange);
-      }
-      const memory = this.memory;
-      if (!memory || memory.range.size !== baseSize) return null;
+      let base = await this.decisionBase(reads);
+      if (!base) return null;
+      const memory = base.memory;
+      const pending = base.pending;
       const refs = events.flatMap((e) => e.units);
       let overlay = pending;
       let inputs = await this.earlyInputs(early, pending);
@@ -248,17 +268,122 @@ export class LedgerSequencer {
         }
       }
       if (generation !== this.generation || memory !== this.memory) return null;
-      const batch = await this.decide(events, prior, units, baseSize, memory, generation, {
+      let batch = await this.decide(events, prior, units, base.size, memory, generation, {
         urgent,
         outsideTheLock: true,
+        deciding,
       });
-      if (!batch || generation !== this.generation) return null;
-      batch.onTopOf = last?.serial ?? null;
+      if (batch === OVERTAKEN && deciding?.cutIn) {
+        // A counter's batch goes first; this one is then decided again on top of it, from the
+        // same inputs: the two name no unit and no event in common (askToCutIn).
+        await this.decideCutIn(deciding, deciding.cutIn);
+        base = generation === this.generation ? await this.decisionBase(reads) : null;
+        if (!base || base.memory !== memory) return null;
+        batch = await this.decide(events, prior, units, base.size, memory, generation, {
+          urgent,
+          outsideTheLock: true,
+        });
+      }
+      if (!batch || batch === OVERTAKEN || generation !== this.generation) return null;
+      batch.onTopOf = base.last?.serial ?? null;
       this.pending.push(batch);
       return batch;
     } catch {
       // A read failed: the write decides the batch inside its transaction instead.
       return null;
+    } finally {
+      if (deciding) {
+        if (this.deciding === deciding) this.deciding = null;
+        // A counter's batch that asked too late is decided after this one, as before.
+        deciding.cutIn?.decided.resolve(NOT_TAKEN);
+      }
+    }
+  }
+
+  /** The tree a decision outside the lock extends: the last batch pending, or the committed. */
+  private async decisionBase(reads: SqlExecutor): Promise<DecisionBase | null> {
+    const pending = this.pending.filter((b) => b.generation === this.generation);
+    const last = pending[pending.length - 1];
+    let size: number;
+    if (last) {
+      size = last.treeState.size;
+    } else if (this.memory) {
+      // Nothing pending: the tree in memory is the committed one (a failed write drops it).
+      // Were the log moved by someone else, the write would find out under the lock.
+      size = this.memory.range.size;
+    } else {
+      const state = await readTreeState(reads);
+      size = state.size;
+      await this.treeMemory(reads, state.size, state.compactRange);
+    }
+    const memory = this.memory;
+    if (!memory || memory.range.size !== size) return null;
+    return { pending, last, size, memory };
+  }
+
+  /**
+   * A counter's batch asks the bulk decision in progress to let it go first: granted when it
+   * names no unit and no event the bulk batch names (neither decision then depends on the
+   * other) and nothing else was handed in between them. The bulk decision takes it at its
+   * next yield, if it has not yet extended the tree (ADR 0017).
+   */
+  private askToCutIn(
+    events: LedgerEventInput[],
+    early: EarlyRead,
+    write: WriteInFlight,
+    hold: () => void,
+  ): CutIn | null {
+    const bulk = this.deciding;
+    if (!bulk || bulk.cutIn || this.lastWrite !== bulk.write) return null;
+    if (!bulk.keys) {
+      bulk.keys = new Set();
+      for (const e of bulk.events) {
+        bulk.keys.add(e.eventId);
+        for (const u of e.units) bulk.keys.add(unitKey(u.gtin, u.serial));
+      }
+    }
+    const keys = bulk.keys;
+    const shared = events.some(
+      (e) => keys.has(e.eventId) || e.units.some((u) => keys.has(unitKey(u.gtin, u.serial))),
+    );
+    if (shared) return null;
+    bulk.cutIn = { events, early, write, hold, taken: false, decided: deferred() };
+    return bulk.cutIn;
+  }
+
+  /** Whether the bulk decision in progress must stop here and let a counter's batch go first. */
+  private cutInWaiting(deciding: BulkDecision | undefined): boolean {
+    const cut = deciding?.cutIn;
+    return (
+      cut !== null &&
+      cut !== undefined &&
+      !cut.taken &&
+      this.lastWrite === cut.write &&
+      this.writeBeforeLast === deciding?.write
+    );
+  }
+
+  /**
+   * Decides the counter's batch that cut in, on the tree the bulk batch was to extend, and
+   * puts its write ahead of the bulk batch's.
+   */
+  private async decideCutIn(bulk: BulkDecision, cut: CutIn) {
+    cut.taken = true;
+    this.stats.cutIn++;
+    const counter = cut.write;
+    counter.ahead = bulk.write.ahead;
+    counter.twoAhead = bulk.write.twoAhead;
+    bulk.write.twoAhead = bulk.write.ahead;
+    bulk.write.ahead = counter;
+    this.lastWrite = bulk.write;
+    this.writeBeforeLast = counter;
+    let batch: PreparedBatch | null = null;
+    try {
+      batch = await this.prepare(cut.events, true, cut.early);
+    } finally {
+      // The bulk decision now waits, at its yields, until the counter's batch is written.
+      cut.hold();
+      cut.decided.resolve(batch);
     }
   }
 
@@ -338,8 +463,18 @@ export class LedgerSequencer {
           events.flatMap((e) => e.units),
         );
         const prior = priorVerdicts(inputs.sequenced);
-        batch = await this.decide(events, prior, inputs.units, state.size, memory, this.generation);
-        if (!batch) throw new Error('a decision under the lock found its tree moved');
+        const decided = await this.decide(
+          events,
+          prior,
+          inputs.units,
+          state.size,
+          memory,
+          this.generation,
+        );
+        if (!decided || decided === OVERTAKEN) {
+          throw new Error('a decision under the lock found its tree moved');
+        }
+        batch = decided;
         this.pending.push(batch);
       } finally {
         this.decidingUnderLock = false;
@@ -447,9 +582,10 @@ export class LedgerSequencer {
     baseSize: number,
     memory: TreeMemory,
     generation: number,
-    opts: { urgent?: boolean; outsideTheLock?: boolean } = {},
-  ): Promise<PreparedBatch | null> {
+    opts: { urgent?: boolean; outsideTheLock?: boolean; deciding?: BulkDecision | null } = {},
+  ): Promise<PreparedBatch | typeof OVERTAKEN | null> {
     const urgent = opts.urgent ?? true;
+    const deciding = opts.deciding ?? undefined;
     const recordTime = this.clock().toISOString();
     const verdicts: LedgerVerdict[] = [];
     const byEventId = new Map<string, LedgerVerdict>();
@@ -476,7 +612,13 @@ export class LedgerSequencer {
         );
       }
       // Let the driver send the statements of the batch being written meanwhile.
-      if (i % ENCODE_SLICE === 0) await this.yieldFor(urgent);
+      if (i % ENCODE_SLICE === 0) {
+        await this.yieldFor(urgent);
+        if (this.cutInWaiting(deciding)) {
+          projections.undo();
+          return OVERTAKEN;
+        }
+      }
       let outcome: EvaluationOutcome =
         (event.atomicGroup !== undefined ? group?.get(event.eventId) : undefined) ??
         this.evaluator.evaluate(event, units, index, recordTime);
@@ -527,6 +669,10 @@ export class LedgerSequencer {
     }
 
     await this.yieldFor(urgent);
+    if (this.cutInWaiting(deciding)) {
+      projections.undo();
+      return OVERTAKEN;
+    }
     if (
       opts.outsideTheLock &&
       (this.decidingUnderLock ||
@@ -652,6 +798,12 @@ interface EarlyRead {
 interface WriteInFlight {
   /** Its batch as decided ahead (null: it is decided under the lock). */
   prepared: Promise<PreparedBatch | null>;
+  /**
+   * The two writes before it in the lock order, while it has not ended: those handed in
+   * before it, unless a counter's batch cut in (ADR 0017).
+   */
+  ahead: WriteInFlight | null;
+  twoAhead: WriteInFlight | null;
   /** Resolves once it holds the tree-state lock, or has ended. */
   holds: Deferred;
   /** Resolves once it has committed or failed (after a failure has invalidated memory). */
@@ -661,6 +813,40 @@ interface WriteInFlight {
   riders: Rider[] | null;
   /** Riders written in its transaction, told once it has committed. */
   carried: Rider[];
+}
+
+/** Returned by a bulk decision that stopped to let a counter's batch go first. */
+const OVERTAKEN = Symbol('overtaken');
+/** A counter's batch that asked to cut in was not let in: it is decided in its turn. */
+const NOT_TAKEN = Symbol('not taken');
+
+/** A bulk batch being decided outside the lock, and the counter's batch asking to go first. */
+interface BulkDecision {
+  events: LedgerEventInput[];
+  write: WriteInFlight;
+  /** Its event ids and unit keys, gathered when a counter's batch first asks. */
+  keys: Set<string> | null;
+  cutIn: CutIn | null;
+}
+
+/** A counter's batch asking to be decided and written before the bulk batch being decided. */
+interface CutIn {
+  events: LedgerEventInput[];
+  early: EarlyRead;
+  write: WriteInFlight;
+  /** Holds bulk decisions at their yields until the counter's batch is written. */
+  hold: () => void;
+  taken: boolean;
+  /** Its decision once taken (null: decided under the lock), or NOT_TAKEN. */
+  decided: Deferred<PreparedBatch | null | typeof NOT_TAKEN>;
+}
+
+/** What a decision outside the lock builds on. */
+interface DecisionBase {
+  pending: PreparedBatch[];
+  last: PreparedBatch | undefined;
+  size: number;
+  memory: TreeMemory;
 }
 
 /** A small batch decided on top of a write in flight, asking to be written in its transaction. */

@@ -81,6 +81,17 @@ export class ProjectionBatch {
   }
 
   /**
+   * Puts the working state back as it was before this batch: its decision was abandoned
+   * midway, to be made again from the same inputs.
+   */
+  undo(): void {
+    for (const [key, unit] of this.before) {
+      if (unit === undefined) this.units.delete(key);
+      else this.units.set(key, unit);
+    }
+  }
+
+  /**
    * Encodes the inserts as COPY data now, so that the sequencer can do it before it takes
    * the tree-state lock. `write` encodes for itself if this was not called.
    */

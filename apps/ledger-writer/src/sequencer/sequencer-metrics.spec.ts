@@ -14,6 +14,7 @@ describe('SequencerMetrics', () => {
     const size = new Histogram({ name: 'size', help: 'h', buckets: [10], registers: [] });
     const counter = (name: string) => new Counter({ name, help: 'h', registers: [] });
     const gauge = (name: string) => new Gauge({ name, help: 'h', registers: [] });
+    const cutIn = gauge('cut_in');
     const metrics = new SequencerMetrics(
       seconds,
       size,
@@ -25,12 +26,13 @@ describe('SequencerMetrics', () => {
       gauge('one'),
       gauge('overlapped'),
       gauge('carried'),
+      cutIn,
     );
     const count = async (lane: string) =>
       (await seconds.get()).values.find(
         (v) => v.metricName === 'ledger_batch_seconds_count' && v.labels.lane === lane,
       )?.value ?? 0;
-    return { metrics, count };
+    return { metrics, count, cutIn };
   };
 
   it("times each lane's batches apart, so the counter's are not averaged into bulk work", async () => {
@@ -49,5 +51,18 @@ describe('SequencerMetrics', () => {
     ).rejects.toThrow('rolled back');
     expect(await count('interactive')).toBe(1);
     expect(await count('bulk')).toBe(0);
+  });
+
+  it("shows how many counters' batches cut in ahead of a bulk decision", async () => {
+    const { metrics, cutIn } = make();
+    metrics.pipeline({
+      pipelined: 9,
+      redecided: 0,
+      oneStatement: 4,
+      overlapped: 5,
+      carried: 2,
+      cutIn: 3,
+    });
+    expect((await cutIn.get()).values[0].value).toBe(3);
   });
 });

@@ -45,6 +45,10 @@ export const SEQUENCER_METRIC_PROVIDERS = [
     help: 'Small batches written in the transaction of the batch ahead of them, committed with it',
   }),
   makeGaugeProvider({
+    name: 'ledger_batches_cut_in',
+    help: "Counters' batches decided and written before the bulk batch being decided when they came",
+  }),
+  makeGaugeProvider({
     name: 'ledger_batches_redecided',
     help: 'Batches decided again under the lock (pipeline invalidated or no read connection)',
   }),
@@ -66,6 +70,7 @@ export class SequencerMetrics {
     @InjectMetric('ledger_batches_one_statement') private readonly oneStatement: Gauge,
     @InjectMetric('ledger_batches_overlapped') private readonly overlapped: Gauge,
     @InjectMetric('ledger_batches_carried') private readonly carried: Gauge,
+    @InjectMetric('ledger_batches_cut_in') private readonly cutIn: Gauge,
   ) {}
 
   pipeline(stats: LedgerSequencer['stats']) {
@@ -74,6 +79,7 @@ export class SequencerMetrics {
     this.overlapped.set(stats.overlapped);
     this.redecided.set(stats.redecided);
     this.carried.set(stats.carried);
+    this.cutIn.set(stats.cutIn);
   }
 
   async timeBatch<T>(count: number, lane: SequencerLane, work: () => Promise<T>): Promise<T> {
