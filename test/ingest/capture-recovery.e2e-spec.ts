@@ -108,6 +108,13 @@ describe('accepted means never lost', () => {
       `SELECT count(*)::int AS n FROM captures WHERE sequenced_at IS NULL`,
     );
     expect(open.rows[0].n).toBe(0);
+    // Each capture is closed at the time its last event was recorded.
+    const closedAt = await db.query(
+      `SELECT count(*)::int AS n FROM captures c
+        WHERE sequenced_at IS DISTINCT FROM
+              (SELECT max(recorded_at) FROM ledger_entries l WHERE l.event_id = ANY(c.event_ids))`,
+    );
+    expect(closedAt.rows[0].n).toBe(0);
     const redelivered = await db.query(`SELECT min(redeliveries)::int AS n FROM captures`);
     expect(redelivered.rows[0].n).toBeGreaterThanOrEqual(1);
     for (const b of batches) {

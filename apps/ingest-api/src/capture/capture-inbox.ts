@@ -129,8 +129,29 @@ export class CaptureInbox {
           ORDER BY created_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
         [olderThanMs, limit],
       );
+      if (rows.length === 0) return [];
+      // Most overdue captures are complete and were only never asked about (a status request
+      // closes them): close those in one statement, counting their event ids in the ledger.
+      // Reading their events out of the JSON document instead took PostgreSQL ~12 ms per
+      // 500-event capture, in bursts of up to CLAIM_LIMIT captures at each sweep under ingest.
+      const closed: { capture_id: string }[] = await tx.query(
+        `WITH found AS (
+           SELECT c.capture_id, cardinality(c.event_ids) AS wanted, s.n, s.done_at
+             FROM captures c,
+                  LATERAL (SELECT count(*) AS n, max(l.recorded_at) AS done_at
+                             FROM ledger_entries l WHERE l.event_id = ANY(c.event_ids)) s
+            WHERE c.capture_id = ANY($1::uuid[])),
+         closed AS (
+           UPDATE captures c SET sequenced_at = coalesce(f.done_at, now())
+             FROM found f
+            WHERE c.capture_id = f.capture_id AND f.n = f.wanted
+           RETURNING c.capture_id)
+         SELECT capture_id FROM closed`,
+        [rows.map((r) => r.capture_id)],
+      );
+      const complete = new Set(closed.map((r) => r.capture_id));
       const out: PendingCapture[] = [];
-      for (const row of rows) {
+      for (const row of rows.filter((r) => !complete.has(r.capture_id))) {
         const missing: { events: LedgerEventInput[] | null; done_at: string | null }[] =
           await tx.query(
             `SELECT (SELECT json_agg(e) FROM json_array_elements(c.events) e
