@@ -54,7 +54,8 @@ interface PreparedBatch extends DecidedWrites {
  * write, another writer), the batch is decided again inside its transaction. A batch's
  * inserts go in before it asks for the lock, while the batch ahead commits (ADR 0012). A small
  * batch decided on top of a batch being written in a transaction rides in that transaction
- * and commits with it (ADR 0016).
+ * and commits with it (ADR 0016). A counter's batch handed in while a bulk batch is decided
+ * goes first when the two name nothing in common (ADR 0017).
  */
 export class LedgerSequencer {
   private memory: TreeMemory | null = null;
@@ -95,7 +96,8 @@ export class LedgerSequencer {
    * Sequences one batch. An `urgent` batch (a person waits at a counter) reads its decision
    * inputs as soon as it is handed in, and is written with the event loop to itself: from the
    * moment it is decided until it commits, bulk decisions pause at their yields, so its round
-   * trips do not queue behind their work (ADR 0010, 0016).
+   * trips do not queue behind their work (ADR 0010, 0016). It may cut in ahead of the bulk
+   * batch being decided (ADR 0017).
    */
   sequence(events: LedgerEventInput[], opts: { urgent?: boolean } = {}): Promise<LedgerVerdict[]> {
     const urgent = opts.urgent === true;

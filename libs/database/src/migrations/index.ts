@@ -13,6 +13,7 @@ import { EpcisQuery1795393100000 } from './1795393100000-epcis-query';
 import { RegulatorReads1795393300000 } from './1795393300000-regulator-reads';
 import { ProductSuspensions1795393400000 } from './1795393400000-product-suspensions';
 import { TileStorage1795393500000 } from './1795393500000-tile-storage';
+import { PendingCaptureIds1795393600000 } from './1795393600000-pending-capture-ids';
 
 /** In order; each migration is reviewed SQL. */
 export const MIGRATIONS = [
@@ -31,4 +32,5 @@ export const MIGRATIONS = [
   RegulatorReads1795393300000,
   ProductSuspensions1795393400000,
   TileStorage1795393500000,
+  PendingCaptureIds1795393600000,
 ];
