@@ -1,4 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
+import { createIndexConcurrently } from './concurrent-index';
 
 /**
  * Read-side indexes for regulator-api's EPCIS query (GET /epcis/events): a page of events in
@@ -17,12 +18,12 @@ export class EpcisQuery1795393100000 implements MigrationInterface {
   transaction = false;
 
   async up(q: QueryRunner): Promise<void> {
-    await createConcurrently(
+    await createIndexConcurrently(
       q,
       'ledger_entries_event_time_idx',
       `ledger_entries (event_time, idx) WHERE entry_type = 'event'`,
     );
-    await createConcurrently(
+    await createIndexConcurrently(
       q,
       'ledger_entries_recorded_at_idx',
       `ledger_entries (recorded_at, idx) WHERE entry_type = 'event'`,
@@ -32,7 +33,7 @@ export class EpcisQuery1795393100000 implements MigrationInterface {
     // so a small index. Its predicate is a substring test of the RFC 8785 entry bytes, where
     // the member is always written `"…uantityList":[`; regulator-api's query repeats it
     // verbatim (QUANTITY_ENTRY_PREDICATE) so that the planner can use the index.
-    await createConcurrently(
+    await createIndexConcurrently(
       q,
       'ledger_entries_quantity_idx',
       `ledger_entries (idx) WHERE entry_type = 'event' AND (position('"quantityList":['::bytea IN entry) > 0 OR position('QuantityList":['::bytea IN entry) > 0)`,
@@ -44,15 +45,4 @@ export class EpcisQuery1795393100000 implements MigrationInterface {
     await q.query(`DROP INDEX CONCURRENTLY IF EXISTS ledger_entries_recorded_at_idx`);
     await q.query(`DROP INDEX CONCURRENTLY IF EXISTS ledger_entries_event_time_idx`);
   }
-}
-
-async function createConcurrently(q: QueryRunner, name: string, definition: string) {
-  const [existing] = (await q.query(
-    `SELECT i.indisvalid AS valid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
-      WHERE c.relname = $1 AND c.relnamespace = current_schema()::regnamespace`,
-    [name],
-  )) as { valid: boolean }[];
-  if (existing?.valid) return;
-  if (existing) await q.query(`DROP INDEX CONCURRENTLY ${name}`);
-  await q.query(`CREATE INDEX CONCURRENTLY ${name} ON ${definition}`);
 }

@@ -1,4 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
+import { createIndexConcurrently } from './concurrent-index';
 import { APP_PRIVILEGES_ROLE } from '../database-roles';
 
 /**
@@ -59,17 +60,17 @@ export class RegulatorReads1795393300000 implements MigrationInterface {
       `CREATE INDEX IF NOT EXISTS custody_exceptions_due_idx ON custody_exceptions (due_by) WHERE resolved_at IS NULL`,
     );
 
-    await createConcurrently(
+    await createIndexConcurrently(
       q,
       'ledger_alerts_time_idx',
       `ledger_entries (event_time, idx) INCLUDE (refusal_code, actor_org) WHERE entry_type = 'alert'`,
     );
-    await createConcurrently(
+    await createIndexConcurrently(
       q,
       'ledger_alerts_code_idx',
       `ledger_entries (refusal_code, event_time, idx) INCLUDE (actor_org) WHERE entry_type = 'alert'`,
     );
-    await createConcurrently(
+    await createIndexConcurrently(
       q,
       'ledger_alerts_org_idx',
       `ledger_entries (actor_org, event_time, idx) INCLUDE (refusal_code) WHERE entry_type = 'alert'`,
@@ -85,15 +86,4 @@ export class RegulatorReads1795393300000 implements MigrationInterface {
     await q.query(`ALTER TABLE custody_exceptions DROP COLUMN IF EXISTS event_ids`);
     await q.query(`DROP TABLE IF EXISTS prescription_alerts`);
   }
-}
-
-async function createConcurrently(q: QueryRunner, name: string, definition: string) {
-  const [existing] = (await q.query(
-    `SELECT i.indisvalid AS valid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
-      WHERE c.relname = $1 AND c.relnamespace = current_schema()::regnamespace`,
-    [name],
-  )) as { valid: boolean }[];
-  if (existing?.valid) return;
-  if (existing) await q.query(`DROP INDEX CONCURRENTLY ${name}`);
-  await q.query(`CREATE INDEX CONCURRENTLY ${name} ON ${definition}`);
 }
