@@ -304,7 +304,7 @@ export class LedgerSequencer {
 
   /** The tree a decision outside the lock extends: the last batch pending, or the committed. */
   private async decisionBase(reads: SqlExecutor): Promise<DecisionBase | null> {
-    const pending = this.pending.filter((b) => b.generation === this.generation);
+    const pending = this.currentPending();
     const last = pending[pending.length - 1];
     let size: number;
     if (last) {
@@ -356,13 +356,8 @@ export class LedgerSequencer {
   /** Whether the bulk decision in progress must stop here and let a counter's batch go first. */
   private cutInWaiting(deciding: BulkDecision | undefined): boolean {
     const cut = deciding?.cutIn;
-    return (
-      cut !== null &&
-      cut !== undefined &&
-      !cut.taken &&
-      this.lastWrite === cut.write &&
-      this.writeBeforeLast === deciding?.write
-    );
+    if (!deciding || !cut || cut.taken) return false;
+    return this.lastWrite === cut.write && this.writeBeforeLast === deciding.write;
   }
 
   /**
@@ -396,7 +391,7 @@ export class LedgerSequencer {
     return {
       generation: this.generation,
       decided: this.decided,
-      pending: this.pending.filter((b) => b.generation === this.generation),
+      pending: this.currentPending(),
       inputs: readDecisionInputs(this.reads, eventIdsOf(events), refs).catch(() => null),
     };
   }
@@ -415,6 +410,11 @@ export class LedgerSequencer {
     const decidedSince = pending.filter((b) => b.serial > early.decided).length;
     if (!inputs || decidedSince !== this.decided - early.decided) return null;
     return inputs;
+  }
+
+  /** The batches of this generation decided and not yet committed, oldest first. */
+  private currentPending(): PreparedBatch[] {
+    return this.pending.filter((b) => b.generation === this.generation);
   }
 
   private isCurrent(b: PreparedBatch | null): b is PreparedBatch {
