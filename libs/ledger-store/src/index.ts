@@ -20,3 +20,4 @@ export * from './custody-answer';
 export * from './unit-action-event';
 export * from './binary-copy';
 export * from './decision-inputs';
+export * from './sql-params';
