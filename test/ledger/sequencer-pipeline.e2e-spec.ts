@@ -8,6 +8,7 @@ import {
   readDecisionInputs,
   SqlExecutor,
   TransactionRunner,
+  UNIT_SELECT_LIST,
 } from '@trace/ledger-store';
 import type { LedgerEventInput, LedgerVerdict } from '@trace/queue';
 import { createTestEnvironment, databaseClient, TestEnvironment } from '@trace/testing';
@@ -136,6 +137,7 @@ describe('the pipelined sequencer', () => {
       overlapped: 0,
       carried: 0,
       cutIn: 0,
+      decidedOnProducerRead: 0,
     });
     expect(opened).toBe(0);
     // A redelivered batch is answered from the log, even while others are in flight.
@@ -169,6 +171,7 @@ describe('the pipelined sequencer', () => {
       overlapped: 0,
       carried: 0,
       cutIn: 0,
+      decidedOnProducerRead: 0,
     });
     const s = await state();
     expect(s.entries).toBe(before + 2);
@@ -287,6 +290,7 @@ describe('the pipelined sequencer', () => {
       overlapped: 6,
       carried: 0,
       cutIn: 0,
+      decidedOnProducerRead: 0,
     });
     const s = await state();
     expect(s.entries).toBe(before + 40 * 11);
@@ -604,6 +608,75 @@ describe('the pipelined sequencer', () => {
       'ANNOUNCED',
     ]);
     expect(s.units.CV).toBeUndefined();
+    expect(await auditLedger(pool, [])).toMatchObject({ ok: true });
+  });
+
+  it("decides a counter's event on the units as the producer read them, and trusts that read only if the write finds it still so", async () => {
+    const statements: string[] = [];
+    const sequencer = pipelined(
+      transactions(),
+      poolWith((sql) => void statements.push(sql)),
+    );
+    const asRead = async (serial: string) =>
+      (await pool.query(`SELECT ${UNIT_SELECT_LIST} FROM units u WHERE u.serial = $1`, [serial]))
+        .rows as Record<string, unknown>[];
+    const urgent = async (e: LedgerEventInput, rows: Record<string, unknown>[]) =>
+      (await sequencer.sequence([{ ...e, unitsAsRead: rows }], { urgent: true }))[0];
+    const isDecisionRead = (sql: string) => sql.includes('json_agg');
+    const announced = ['HA', 'HB', 'HC', 'HD', 'HE'].map((x) => event('ANNOUNCE', x));
+    await sequencer.sequence(announced);
+
+    // As read and still so: decided without a read of its own, written in one statement.
+    statements.length = 0;
+    expect(await urgent(event('ARRIVE', 'HA'), await asRead('HA'))).toMatchObject({
+      accepted: true,
+    });
+    expect(statements.filter(isDecisionRead)).toEqual([]);
+    expect(sequencer.stats).toMatchObject({ decidedOnProducerRead: 1, redecided: 0 });
+
+    // Read before the pack moved on: the write finds it moved and the event is decided again.
+    const stale = await asRead('HB');
+    await sequencer.sequence([event('ARRIVE', 'HB')]);
+    expect(await urgent(event('ARRIVE', 'HB'), stale)).toMatchObject({
+      accepted: false,
+      code: 'INVALID_STATE_TRANSITION',
+    });
+    expect(sequencer.stats).toMatchObject({ decidedOnProducerRead: 2, redecided: 1 });
+
+    // Not the row (another state, the same last index): the real state decides.
+    const [row] = await asRead('HC');
+    expect(await urgent(event('ARRIVE', 'HC'), [{ ...row, state: 'DISPENSED' }])).toMatchObject({
+      accepted: true,
+    });
+    expect(sequencer.stats).toMatchObject({ decidedOnProducerRead: 3, redecided: 2 });
+
+    // Said not to exist, but does.
+    expect(await urgent(event('ARRIVE', 'HD'), [])).toMatchObject({ accepted: true });
+    expect(sequencer.stats).toMatchObject({ decidedOnProducerRead: 4, redecided: 3 });
+
+    // Already in the log: answered as it was, not written twice.
+    const once = event('ARRIVE', 'HE');
+    const [first] = await sequencer.sequence([once]);
+    const entries = (await state()).entries;
+    expect(await urgent(once, await asRead('HE'))).toEqual({ ...first, duplicate: true });
+    expect((await state()).entries).toBe(entries);
+    expect(sequencer.stats).toMatchObject({ decidedOnProducerRead: 5, redecided: 4 });
+
+    // Too many units for one statement: written in a transaction, so decided there on its own
+    // read, not on the producer's (which here is wrong: the packs are only announced).
+    const many = Array.from({ length: 300 }, (_, i) => `HF${i}`);
+    await sequencer.sequence(many.map((x) => event('ANNOUNCE', x)));
+    const rows = (
+      await pool.query(`SELECT ${UNIT_SELECT_LIST} FROM units u WHERE u.serial = ANY($1)`, [many])
+    ).rows.map((r) => ({ ...r, state: 'DISPENSED' }));
+    const all = { ...event('ARRIVE', 'HF0'), units: many.map((x) => event('ARRIVE', x).units[0]) };
+    expect(await urgent(all, rows)).toMatchObject({ accepted: true });
+    expect(sequencer.stats).toMatchObject({ decidedOnProducerRead: 6, redecided: 5 });
+
+    const s = await state();
+    expect([s.units.HA, s.units.HB, s.units.HC, s.units.HD, s.units.HE, s.units.HF299]).toEqual(
+      Array(6).fill('AT_PORT'),
+    );
     expect(await auditLedger(pool, [])).toMatchObject({ ok: true });
   });
 

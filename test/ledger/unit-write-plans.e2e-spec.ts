@@ -4,6 +4,7 @@ import {
   loadUnits,
   SqlExecutor,
   SqlParams,
+  unitsStillAsSeenSql,
   unitsUpdateSql,
 } from '@trace/ledger-store';
 import type { LedgerEventInput } from '@trace/queue';
@@ -69,11 +70,16 @@ describe("the unit writes of a counter's batch", () => {
     }
   };
 
-  it('updates a unit by key among 20,000', async () => {
+  it('updates a unit, and checks units as a decision saw them, by key among 20,000', async () => {
     const [unit] = (await loadUnits(pool, [{ gtin: GTIN, serial: 'PL7' }])).values();
     const update = new SqlParams();
     const updated = await plan(unitsUpdateSql(update, [unit], null), update.values);
     expect(updated).toContain('Index Scan using units_pkey');
     expect(updated).not.toContain('Seq Scan on units');
+
+    const check = new SqlParams();
+    const condition = unitsStillAsSeenSql(check, [unit], [{ gtin: GTIN, serial: 'PL-none' }]);
+    const checked = await plan(`SELECT ${condition}`, check.values);
+    expect(checked).not.toContain('Seq Scan on units');
   });
 });

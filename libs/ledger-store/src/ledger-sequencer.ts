@@ -2,7 +2,12 @@ import { CanonicalJsonError, CompactRange, canonicalBytes, leafHash } from '@tra
 import type { LedgerEventInput, LedgerVerdict } from '@trace/queue';
 import { DecisionInputs, readDecisionInputs } from './decision-inputs';
 import { encodeEntries, insertEntries, LedgerEntryRow, SequencedEvent } from './entry-appender';
-import { appendInOneStatement, DecidedWrites, fitsOneStatement } from './one-statement-append';
+import {
+  appendInOneStatement,
+  DecidedWrites,
+  fitsOneStatement,
+  SMALL_BATCH,
+} from './one-statement-append';
 import { LEDGER_ENVELOPE_VERSION, LedgerEnvelope, withoutUndefined } from './ledger-envelope';
 import type { SqlExecutor } from './sql-executor';
 import { SerialQueue } from './serial-queue';
@@ -10,7 +15,7 @@ import { TileWriter } from './tile-writer';
 import { readTreeState, writeTreeState } from './tree-state';
 import type { EvaluationOutcome, UnitEventEvaluator } from './unit-event-evaluator';
 import { ProjectionBatch } from './projection-batch';
-import { unitKey, UnitRow } from './unit-projection-store';
+import { unitKey, UnitRow, unitsFromRows } from './unit-projection-store';
 
 /** Runs `work` in one database transaction (TypeORM DataSource.transaction, pg BEGIN/COMMIT…). */
 export type TransactionRunner = <T>(work: (db: SqlExecutor) => Promise<T>) => Promise<T>;
@@ -69,7 +74,8 @@ export class LedgerSequencer {
    * Batches written as decided ahead, decided again under the lock, written with one
    * statement, whose inserts went in before the lock (while the previous batch committed), and
    * written in the transaction of the batch ahead (riders, ADR 0016), and counters' batches
-   * that cut in ahead of a bulk batch being decided (ADR 0017).
+   * that cut in ahead of a bulk batch being decided (ADR 0017), and counters' batches decided
+   * on the units as the producer read them (ADR 0018).
    */
   readonly stats = {
     pipelined: 0,
@@ -78,6 +84,7 @@ export class LedgerSequencer {
     overlapped: 0,
     carried: 0,
     cutIn: 0,
+    decidedOnProducerRead: 0,
   };
   /** The bulk decision in progress, which a counter's batch may ask to go before. */
   private deciding: BulkDecision | null = null;
@@ -167,6 +174,8 @@ export class LedgerSequencer {
           // The log moved and nothing was written: decide again under the lock.
           decided = null;
         }
+        // Decided on units as a producer read them: only the one statement checks those.
+        if (decided?.decidedOn) decided = null;
         const batch = await this.transaction(async (db) =>
           this.write(db, events, decided, { ahead, holding: mine.holds.resolve, self: mine }),
         );
@@ -253,6 +262,7 @@ export class LedgerSequencer {
       const refs = events.flatMap((e) => e.units);
       let overlay = pending;
       let inputs = await this.earlyInputs(early, pending);
+      const producerRead = inputs !== null && early?.asRead === true;
       if (inputs) {
         // What the read may not show: the batches not committed when it began, and since.
         const before = early?.pending.filter((b) => !pending.includes(b)) ?? [];
@@ -270,6 +280,8 @@ export class LedgerSequencer {
         }
       }
       if (generation !== this.generation || memory !== this.memory) return null;
+      // What a decision on a producer's read assumed, before the decision changes `units`.
+      const decidedOn = producerRead ? asSeen(refs, units) : undefined;
       let batch = await this.decide(events, prior, units, base.size, memory, generation, {
         urgent,
         outsideTheLock: true,
@@ -288,6 +300,10 @@ export class LedgerSequencer {
       }
       if (!batch || batch === OVERTAKEN || generation !== this.generation) return null;
       batch.onTopOf = base.last?.serial ?? null;
+      if (decidedOn && batch.rows.length > 0) {
+        batch.decidedOn = decidedOn;
+        this.stats.decidedOnProducerRead++;
+      }
       this.pending.push(batch);
       return batch;
     } catch {
@@ -384,15 +400,34 @@ export class LedgerSequencer {
     }
   }
 
-  /** Starts reading a batch's decision inputs before its turn to be decided. */
+  /**
+   * Starts reading a batch's decision inputs before its turn to be decided; or, when each of a
+   * counter's events carries its units as the producer read them, takes those, with no read
+   * here: the write then checks them (ADR 0018).
+   */
   private readEarly(events: LedgerEventInput[]): EarlyRead | null {
     if (!this.reads) return null;
     const refs = events.flatMap((e) => e.units);
+    const asRead = events.length <= SMALL_BATCH.events && events.every((e) => e.unitsAsRead);
+    let given: DecisionInputs | null = null;
+    if (asRead) {
+      try {
+        given = {
+          sequenced: new Map(),
+          units: unitsFromRows(events.flatMap((e) => e.unitsAsRead ?? [])),
+        };
+      } catch {
+        given = null; // not rows this sequencer can read: read them itself
+      }
+    }
     return {
       generation: this.generation,
       decided: this.decided,
       pending: this.currentPending(),
-      inputs: readDecisionInputs(this.reads, eventIdsOf(events), refs).catch(() => null),
+      asRead: given !== null,
+      inputs: given
+        ? Promise.resolve(given)
+        : readDecisionInputs(this.reads, eventIdsOf(events), refs).catch(() => null),
     };
   }
 
@@ -407,6 +442,8 @@ export class LedgerSequencer {
   ): Promise<DecisionInputs | null> {
     if (!early || early.generation !== this.generation) return null;
     const inputs = await early.inputs;
+    // Read by the producer, at a moment not known here: the write checks them instead.
+    if (inputs && early.asRead) return inputs;
     const decidedSince = pending.filter((b) => b.serial > early.decided).length;
     if (!inputs || decidedSince !== this.decided - early.decided) return null;
     return inputs;
@@ -793,6 +830,8 @@ interface EarlyRead {
   decided: number;
   /** The batches of this generation not yet committed when the read began. */
   pending: PreparedBatch[];
+  /** The producer's read, handed in with the events (ADR 0018), not one made here. */
+  asRead: boolean;
   inputs: Promise<DecisionInputs | null>;
 }
 
@@ -912,6 +951,25 @@ function buildEnvelope(
 }
 
 const eventIdsOf = (events: LedgerEventInput[]) => events.map((e) => e.eventId);
+
+/** The named units as a decision is about to see them: each row, or that there is none. */
+function asSeen(
+  refs: { gtin: string; serial: string }[],
+  units: Map<string, UnitRow>,
+): NonNullable<DecidedWrites['decidedOn']> {
+  const seen: UnitRow[] = [];
+  const absent: { gtin: string; serial: string }[] = [];
+  const named = new Set<string>();
+  for (const ref of refs) {
+    const key = unitKey(ref.gtin, ref.serial);
+    if (named.has(key)) continue;
+    named.add(key);
+    const row = units.get(key);
+    if (row) seen.push(row);
+    else absent.push({ gtin: ref.gtin, serial: ref.serial });
+  }
+  return { seen, absent };
+}
 
 /** The verdicts of events already in the log, as a redelivery is answered. */
 function priorVerdicts(sequenced: Map<string, SequencedEvent>): Map<string, LedgerVerdict> {

@@ -4,6 +4,7 @@ import { rowsOf, SqlExecutor } from './sql-executor';
 import { SqlParams } from './sql-params';
 import type { TileRow } from './tile-writer';
 import { StoredTreeState, tilesUpsertSql, treeStateUpdateSql } from './tree-state';
+import { unitsStillAsSeenSql, UnitRow } from './unit-projection-store';
 
 /** A decided batch, as the one-statement write needs it. */
 export interface DecidedWrites {
@@ -13,6 +14,12 @@ export interface DecidedWrites {
   projections: ProjectionBatch;
   tileRows: TileRow[];
   treeState: StoredTreeState;
+  /**
+   * Set when the batch was decided on units as a producer read them (ADR 0018): the units as
+   * the decision saw them, which must still be so, as the entries' event ids must still be
+   * absent from the log, for the write to hold. Only the one-statement write checks this.
+   */
+  decidedOn?: { seen: UnitRow[]; absent: { gtin: string; serial: string }[] };
 }
 
 /**
@@ -33,14 +40,26 @@ export const fitsOneStatement = (batch: DecidedWrites) =>
  * writes nothing. One round trip instead of one per table: a dispense at the counter no
  * longer waits for ten of them on a busy machine (ADR 0011).
  *
- * True when written; false when the log had moved and nothing was written.
+ * True when written; false when the log had moved (or the units a batch was decided on, as
+ * someone else read them, were not so) and nothing was written.
  */
 export async function appendInOneStatement(
   db: SqlExecutor,
   batch: DecidedWrites,
 ): Promise<boolean> {
   const p = new SqlParams();
-  const lock = treeStateUpdateSql(p, batch.treeState, batch.baseSize);
+  const on = batch.decidedOn;
+  const lock = treeStateUpdateSql(
+    p,
+    batch.treeState,
+    batch.baseSize,
+    on
+      ? `NOT EXISTS (SELECT 1 FROM ledger_entries WHERE event_id = ANY(${p.add(
+          batch.rows.map((r) => r.eventId),
+          'text[]',
+        )})) AND ${unitsStillAsSeenSql(p, on.seen, on.absent)}`
+      : null,
+  );
   const parts = [
     entriesInsertSql(p, batch.rows, 'tree_lock'),
     ...batch.projections.sqlParts(p, 'tree_lock'),

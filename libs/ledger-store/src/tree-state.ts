@@ -41,13 +41,14 @@ export async function writeTreeState(
 
 /**
  * UPDATE of the tree-state row to `state`. With `fromSize`, only if the tree still has that
- * size, returning a row when it did: taken as the row lock, this is the check a batch decided
- * ahead needs (a write that finds the log moved changes nothing).
+ * size (and `alsoIf` holds), returning a row when it did: taken as the row lock, this is the
+ * check a batch decided ahead needs (a write that finds the log moved changes nothing).
  */
 export function treeStateUpdateSql(
   p: SqlParams,
   state: StoredTreeState,
   fromSize: number | null,
+  alsoIf: string | null = null,
 ): string {
   const update = `UPDATE ledger_tree_state SET tree_size = ${p.add(state.size, 'bigint')}, root = ${p.add(
     state.root,
@@ -55,7 +56,7 @@ export function treeStateUpdateSql(
   )}, compact_range = ${p.add(state.compactRange, 'bytea[]')}, updated_at = now() WHERE id = 1`;
   return fromSize === null
     ? update
-    : `${update} AND tree_size = ${p.add(fromSize, 'bigint')} RETURNING tree_size`;
+    : `${update} AND tree_size = ${p.add(fromSize, 'bigint')}${alsoIf ? ` AND ${alsoIf}` : ''} RETURNING tree_size`;
 }
 
 /** Upsert of tile rows (later rows of a tile replace earlier ones). `gate`: see WriteGate. */

@@ -66,6 +66,12 @@ const SELECT_LIST = COLUMNS.map(([c]) =>
 ).join(', ');
 
 /**
+ * The units' columns as decisions read them, for a SELECT over `units u` (the form
+ * `unitsFromRows` takes): a service that reads a pack anyway can hand its row to the sequencer.
+ */
+export const UNIT_SELECT_LIST = SELECT_LIST;
+
+/**
  * A projection row, written out as one literal so that every row shares one V8 map (see
  * copySnapshot in the domain): the sequencer reads thousands of them per batch.
  */
@@ -189,6 +195,35 @@ function unitsJson(p: SqlParams, units: UnitRow[]): string {
     ),
     'json',
   );
+}
+
+/**
+ * A condition that holds while the `seen` units are exactly those rows (in every column a
+ * decision reads) and the `absent` ones do not exist: what a decision made on rows read by
+ * someone else must check when it is written (ADR 0018).
+ */
+export function unitsStillAsSeenSql(
+  p: SqlParams,
+  seen: UnitRow[],
+  absent: { gtin: string; serial: string }[],
+): string {
+  const parts: string[] = [];
+  if (seen.length > 0) {
+    const row = (alias: string) => `ROW(${NAMES.map((c) => `${alias}.${c}`).join(', ')})`;
+    parts.push(`NOT EXISTS (SELECT 1
+         FROM ${unitsAsRows(p, seen)} k
+         LEFT JOIN units u ON u.gtin = k.gtin AND u.serial = k.serial
+        WHERE u.gtin IS NULL OR ${row('u')} IS DISTINCT FROM ${row('k')})`);
+  }
+  if (absent.length > 0) {
+    const keys = p.unnest(absent, [
+      ['gtin', 'text', (r) => r.gtin],
+      ['serial', 'text', (r) => r.serial],
+    ]);
+    parts.push(`NOT EXISTS (SELECT 1 FROM (SELECT * FROM ${keys} LIMIT ${absent.length}) k
+         JOIN units u ON u.gtin = k.gtin AND u.serial = k.serial)`);
+  }
+  return parts.length > 0 ? parts.join(' AND ') : 'true';
 }
 
 /**

@@ -42,6 +42,14 @@ export interface LedgerEventInput {
    * They travel in one job, so the sequencer sees them in one batch, one after another.
    */
   atomicGroup?: string;
+  /**
+   * The rows of `units` as the producer read them just before (the units table's columns, by
+   * name; a unit not among them did not exist). The sequencer may decide a counter's event on
+   * them instead of reading them again: the write then holds only if they, and the event's
+   * absence from the log, are still so, and the event is otherwise decided again (ADR 0018).
+   * Never stored in the entry.
+   */
+  unitsAsRead?: Record<string, unknown>[];
 }
 
 export type LedgerVerdict =

@@ -126,19 +126,24 @@ export class DispenseService {
     const action = prescription.takeOutDays ? 'TAKE_OUT' : 'DISPENSE';
     const known = prescription.pack;
     const eventId = derivedEventId(prescriptionId, scan.gtin, scan.serial, known.earlierDispenses);
-    const event = this.event(
-      action,
-      eventId,
-      {
-        gtin: scan.gtin,
-        serial: scan.serial,
-        ...(scan.lot ? { lot: scan.lot } : {}),
-        ...(scan.expiry ? { expiry: scan.expiry } : {}),
-      },
-      principal,
-      { prescriptionId, approvalNo: prescription.approvalNo },
-      { patientRef: prescription.patientRef },
-    );
+    const event: LedgerEventInput = {
+      ...this.event(
+        action,
+        eventId,
+        {
+          gtin: scan.gtin,
+          serial: scan.serial,
+          ...(scan.lot ? { lot: scan.lot } : {}),
+          ...(scan.expiry ? { expiry: scan.expiry } : {}),
+        },
+        principal,
+        { prescriptionId, approvalNo: prescription.approvalNo },
+        { patientRef: prescription.patientRef },
+      ),
+      // The pack as the read above found it: the sequencer decides on it without reading it
+      // again, and its write checks it is still so (ADR 0018).
+      unitsAsRead: known.unitsAsRead,
+    };
     const verdict = await this.metrics.time('ledger', () => this.committed(event));
     const dispenseId = randomUUID();
     try {

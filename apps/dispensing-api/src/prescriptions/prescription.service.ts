@@ -14,6 +14,7 @@ import {
 } from '@trace/domain';
 import { ProblemException } from '@trace/http';
 import { normaliseGtin } from '@trace/identifiers';
+import { UNIT_SELECT_LIST } from '@trace/ledger-store';
 import { LedgerQueueClient, LedgerTimeoutError } from '@trace/queue';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
@@ -50,6 +51,11 @@ export interface PackOnPrescription {
   /** As the ledger's unit projection holds them (absent for a pack the ledger never saw). */
   lot?: string;
   expiry?: string;
+  /**
+   * The pack's row in the ledger's unit projection as read here (none: the ledger never saw
+   * it), handed to the sequencer with the event so that it need not read it again (ADR 0018).
+   */
+  unitsAsRead: Record<string, unknown>[];
 }
 
 /**
@@ -263,7 +269,9 @@ export class PrescriptionService {
                   (SELECT status FROM products pr WHERE pr.gtin = p.gtin) AS product_status,
                   (SELECT count(*) FROM dispenses d
                     WHERE d.prescription_id = p.prescription_id AND d.gtin = $3 AND d.serial = $4) AS pack_dispenses,
-                  u.lot AS pack_lot, to_char(u.expiry, 'YYYY-MM-DD') AS pack_expiry
+                  u.lot AS pack_lot, to_char(u.expiry, 'YYYY-MM-DD') AS pack_expiry,
+                  (SELECT coalesce(json_agg(r), '[]') FROM (SELECT ${UNIT_SELECT_LIST} FROM units u
+                    WHERE u.gtin = $3 AND u.serial = $4) r) AS pack_as_read
              FROM prescriptions p LEFT JOIN units u ON u.gtin = $3 AND u.serial = $4
             WHERE p.prescription_id = $1 AND p.hospital_org = $2`,
           [prescriptionId, principal.org, pack?.gtin ?? null, pack?.serial ?? null],
@@ -285,6 +293,7 @@ export class PrescriptionService {
         earlierDispenses: Number(r.pack_dispenses),
         lot: (r.pack_lot as string | null) ?? undefined,
         expiry: (r.pack_expiry as string | null) ?? undefined,
+        unitsAsRead: (r.pack_as_read as Record<string, unknown>[] | null) ?? [],
       },
     };
   }

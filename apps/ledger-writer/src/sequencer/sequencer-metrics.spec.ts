@@ -15,6 +15,7 @@ describe('SequencerMetrics', () => {
     const counter = (name: string) => new Counter({ name, help: 'h', registers: [] });
     const gauge = (name: string) => new Gauge({ name, help: 'h', registers: [] });
     const cutIn = gauge('cut_in');
+    const onProducerRead = gauge('on_producer_read');
     const metrics = new SequencerMetrics(
       seconds,
       size,
@@ -27,12 +28,13 @@ describe('SequencerMetrics', () => {
       gauge('overlapped'),
       gauge('carried'),
       cutIn,
+      onProducerRead,
     );
     const count = async (lane: string) =>
       (await seconds.get()).values.find(
         (v) => v.metricName === 'ledger_batch_seconds_count' && v.labels.lane === lane,
       )?.value ?? 0;
-    return { metrics, count, cutIn };
+    return { metrics, count, cutIn, onProducerRead };
   };
 
   it("times each lane's batches apart, so the counter's are not averaged into bulk work", async () => {
@@ -53,8 +55,8 @@ describe('SequencerMetrics', () => {
     expect(await count('bulk')).toBe(0);
   });
 
-  it("shows how many counters' batches cut in ahead of a bulk decision", async () => {
-    const { metrics, cutIn } = make();
+  it("shows how many counters' batches cut in, and were decided on the producer's read", async () => {
+    const { metrics, cutIn, onProducerRead } = make();
     metrics.pipeline({
       pipelined: 9,
       redecided: 0,
@@ -62,7 +64,9 @@ describe('SequencerMetrics', () => {
       overlapped: 5,
       carried: 2,
       cutIn: 3,
+      decidedOnProducerRead: 1,
     });
     expect((await cutIn.get()).values[0].value).toBe(3);
+    expect((await onProducerRead.get()).values[0].value).toBe(1);
   });
 });

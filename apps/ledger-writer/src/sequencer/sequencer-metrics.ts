@@ -49,6 +49,10 @@ export const SEQUENCER_METRIC_PROVIDERS = [
     help: "Counters' batches decided and written before the bulk batch being decided when they came",
   }),
   makeGaugeProvider({
+    name: 'ledger_batches_decided_on_producer_read',
+    help: "Counters' batches decided on the units as the producer read them, checked as they were written",
+  }),
+  makeGaugeProvider({
     name: 'ledger_batches_redecided',
     help: 'Batches decided again under the lock (pipeline invalidated or no read connection)',
   }),
@@ -71,6 +75,8 @@ export class SequencerMetrics {
     @InjectMetric('ledger_batches_overlapped') private readonly overlapped: Gauge,
     @InjectMetric('ledger_batches_carried') private readonly carried: Gauge,
     @InjectMetric('ledger_batches_cut_in') private readonly cutIn: Gauge,
+    @InjectMetric('ledger_batches_decided_on_producer_read')
+    private readonly decidedOnProducerRead: Gauge,
   ) {}
 
   pipeline(stats: LedgerSequencer['stats']) {
@@ -80,6 +86,7 @@ export class SequencerMetrics {
     this.redecided.set(stats.redecided);
     this.carried.set(stats.carried);
     this.cutIn.set(stats.cutIn);
+    this.decidedOnProducerRead.set(stats.decidedOnProducerRead);
   }
 
   async timeBatch<T>(count: number, lane: SequencerLane, work: () => Promise<T>): Promise<T> {
