@@ -83,6 +83,27 @@ export function poolTransactions(pool: Pool) {
   };
 }
 
+/**
+ * The server settings a run's numbers depend on, as SHOW prints them: results from servers set
+ * up differently are not compared as if they were alike.
+ */
+export async function postgresSettings(pool: Pool): Promise<Record<string, string>> {
+  const { rows } = await pool.query<{ name: string; shown: string }>(
+    `SELECT name, current_setting(name) AS shown FROM pg_settings WHERE name = ANY($1::text[])
+      ORDER BY name`,
+    [
+      [
+        'shared_buffers',
+        'max_wal_size',
+        'checkpoint_timeout',
+        'synchronous_commit',
+        'wal_sync_method',
+      ],
+    ],
+  );
+  return Object.fromEntries(rows.map((r) => [r.name, r.shown]));
+}
+
 export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];

@@ -7,7 +7,13 @@ import { Queue } from 'bullmq';
 import type { ChildProcess } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { createBenchDatabase, percentile, poolTransactions, phase } from './bench-database';
+import {
+  createBenchDatabase,
+  postgresSettings,
+  percentile,
+  poolTransactions,
+  phase,
+} from './bench-database';
 import { DiskPressureSampler } from './disk-pressure';
 import { startIngestLoad } from './ingest-load';
 import { startService, stopServices } from './service-process';
@@ -95,13 +101,17 @@ async function writeGauges(): Promise<Record<string, number>> {
     oneStatement: gauge('ledger_batches_one_statement'),
     carried: gauge('ledger_batches_carried'),
     cutIn: gauge('ledger_batches_cut_in'),
+    redecided: gauge('ledger_batches_redecided'),
+    onProducerRead: gauge('ledger_batches_decided_on_producer_read'),
   };
 }
 
 /**
  * How the small batches of the loaded phase were written: carried in the transaction of the
  * bulk batch ahead (ADR 0016), or with one statement of their own after it (ADR 0011); and
- * how many counters' batches cut in ahead of a bulk batch being decided (ADR 0017).
+ * how many counters' batches cut in ahead of a bulk batch being decided (ADR 0017), were
+ * decided on the pack as dispensing-api read it (ADR 0018), and were decided again under the
+ * lock (that read was stale, or the pipeline started again).
  */
 async function smallBatchWrites(before: Record<string, number>) {
   const after = await writeGauges();
@@ -109,6 +119,8 @@ async function smallBatchWrites(before: Record<string, number>) {
     carried: after.carried - before.carried,
     ownStatement: after.oneStatement - before.oneStatement,
     cutIn: after.cutIn - before.cutIn,
+    onProducerRead: after.onProducerRead - before.onProducerRead,
+    redecided: after.redecided - before.redecided,
   };
 }
 
@@ -183,6 +195,7 @@ export async function runDispenseBench(opts: { quick: boolean }) {
     date: new Date().toISOString(),
     machine: `${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
     mode: opts.quick ? 'quick' : 'full',
+    postgres: await postgresSettings(db.pool),
   };
   const perPhase = opts.quick ? 100 : 300;
   // One 30 s window's p99 is its third-worst dispense, and on this machine it swings 2× from

@@ -3,7 +3,7 @@ import { gs1CheckDigit } from '@trace/identifiers';
 import { formatPrivateKey, generateSigner } from '@trace/ledger';
 import type { ChildProcess } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
-import { createBenchDatabase, progress, phase } from './bench-database';
+import { createBenchDatabase, postgresSettings, progress, phase } from './bench-database';
 import { cpuSeconds, peakRssMiB, pidsOf, startService, stopServices } from './service-process';
 
 const GCP = '9506000';
@@ -87,6 +87,7 @@ export async function runIngestBench(opts: { quick: boolean }) {
     date: new Date().toISOString(),
     machine: `${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
     mode: opts.quick ? 'quick' : 'full',
+    postgres: await postgresSettings(db.pool),
   };
   try {
     await db.pool.query(`

@@ -87,9 +87,22 @@ async function dispense(quick: boolean) {
   console.log(
     `the bench's own event loop (dispenses are timed on it; the ingest posts from a worker thread): delay p99 ${loop.p99.toFixed(1)} ms, max ${loop.max.toFixed(1)} ms`,
   );
-  const w = run.smallBatchesWritten as { carried: number; ownStatement: number; cutIn?: number };
+  const w = run.smallBatchesWritten as {
+    carried: number;
+    ownStatement: number;
+    cutIn?: number;
+    onProducerRead?: number;
+    redecided?: number;
+  };
   console.log(
-    `small batches under the ingest: ${w.carried} written in the transaction of the bulk batch ahead, ${w.ownStatement} with a statement of their own; ${w.cutIn ?? 0} counters' batches cut in ahead of a bulk batch being decided`,
+    `small batches under the ingest: ${w.carried} written in the transaction of the bulk batch ahead, ${w.ownStatement} with a statement of their own; ${w.cutIn ?? 0} counters' batches cut in ahead of a bulk batch being decided; ` +
+      `${w.onProducerRead ?? 0} decided on the pack as dispensing-api read it; ${w.redecided ?? 0} batches decided again under the lock`,
+  );
+  const pg = run.postgres as Record<string, string>;
+  console.log(
+    `PostgreSQL server: ${Object.entries(pg)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}`,
   );
   const d = run.diskDuringIngest as DiskPressureSummary | null;
   if (d) {
