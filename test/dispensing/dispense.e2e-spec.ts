@@ -12,6 +12,7 @@ import { DISPENSING_API_HTTP } from '../../apps/dispensing-api/src/http-options'
 import { DispensingApiModule } from '../../apps/dispensing-api/src/dispensing-api.module';
 import { LEDGER_WRITER_HTTP } from '../../apps/ledger-writer/src/http-options';
 import { LedgerWriterModule } from '../../apps/ledger-writer/src/ledger-writer.module';
+import { SequencerWorkerService } from '../../apps/ledger-writer/src/sequencer/sequencer-worker.service';
 
 const GS = '\u001d';
 const ORAL = '09506000134352';
@@ -149,9 +150,18 @@ describe('dispensing-api: prescriptions and dispensing', () => {
     expect(res.body.detail).toBe(unknown.body.detail);
   });
 
+  /** How the ledger-writer's sequencer has decided and written batches so far. */
+  const sequencerStats = () => ({ ...writer.app.get(SequencerWorkerService).stats });
+
   it('dispenses a pack once the ledger committed it, with its lot and expiry', async () => {
     const { body } = await prescribe({ quantity: 2 }).expect(201);
+    const before = sequencerStats();
     const res = await dispense(body.prescriptionId, scan('D1')).expect(201);
+    // Decided on the pack as dispensing-api read it, which held when written (ADR 0018).
+    expect(sequencerStats()).toMatchObject({
+      decidedOnProducerRead: before.decidedOnProducerRead + 1,
+      redecided: before.redecided,
+    });
     expect(res.body).toMatchObject({
       dispenseId: expect.any(String),
       ledgerIndex: expect.any(Number),
@@ -166,6 +176,11 @@ describe('dispensing-api: prescriptions and dispensing', () => {
       ])
     ).rows[0];
     expect(entry).toEqual({ action: 'DISPENSE', entry_type: 'event' });
+    // The row the event carried to the sequencer is not part of the entry.
+    const stored = (
+      await db.query(`SELECT entry FROM ledger_entries WHERE idx = $1`, [res.body.ledgerIndex])
+    ).rows[0].entry as Buffer;
+    expect(stored.toString('utf8')).not.toMatch(/unitsAsRead|last_index|lastIndex/);
   });
 
   it.each([
@@ -259,10 +274,15 @@ describe('dispensing-api: prescriptions and dispensing', () => {
     expect((await db.query(`SELECT state FROM units WHERE serial = 'D9'`)).rows[0].state).toBe(
       'DISPENSED',
     );
+    const stats = sequencerStats();
     const undone = await dispensing.http
       .post(`/v1/dispenses/${done.body.dispenseId}/undo`)
       .set('Authorization', pharmacist)
       .expect(200);
+    expect(sequencerStats()).toMatchObject({
+      decidedOnProducerRead: stats.decidedOnProducerRead + 1,
+      redecided: stats.redecided,
+    });
     expect((await db.query(`SELECT state FROM units WHERE serial = 'D9'`)).rows[0].state).toBe(
       'HOSPITAL_STOCK',
     );

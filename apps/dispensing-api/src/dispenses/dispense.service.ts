@@ -4,7 +4,7 @@ import type { Principal } from '@trace/auth';
 import { ERROR_CODES, isErrorCode, TRACE_VOCABULARY_PREFIX } from '@trace/domain';
 import { ProblemException } from '@trace/http';
 import { parseScan } from '@trace/identifiers';
-import { unitActionEvent } from '@trace/ledger-store';
+import { UNIT_SELECT_LIST, unitActionEvent } from '@trace/ledger-store';
 import {
   derivedEventId,
   LedgerEventInput,
@@ -185,28 +185,34 @@ export class DispenseService {
 
   /** Undo of a dispense: a correction event, within 10 days, by the one who dispensed. */
   async undo(dispenseId: string, principal: Principal) {
-    const rows: Record<string, string>[] = /^[0-9a-f-]{36}$/i.test(dispenseId)
-      ? await this.db.query(
-          `SELECT d.gtin, d.serial, d.event_id, d.prescription_id, d.undone_at, p.patient_ref
-             FROM dispenses d JOIN prescriptions p ON p.prescription_id = d.prescription_id
-            WHERE d.dispense_id = $1 AND p.hospital_org = $2`,
-          [dispenseId, principal.org],
-        )
-      : [];
+    const rows: (Record<string, string> & { pack_as_read: Record<string, unknown>[] })[] =
+      /^[0-9a-f-]{36}$/i.test(dispenseId)
+        ? await this.db.query(
+            `SELECT d.gtin, d.serial, d.event_id, d.prescription_id, d.undone_at, p.patient_ref,
+                    (SELECT coalesce(json_agg(r), '[]') FROM (SELECT ${UNIT_SELECT_LIST} FROM units u
+                      WHERE u.gtin = d.gtin AND u.serial = d.serial) r) AS pack_as_read
+               FROM dispenses d JOIN prescriptions p ON p.prescription_id = d.prescription_id
+              WHERE d.dispense_id = $1 AND p.hospital_org = $2`,
+            [dispenseId, principal.org],
+          )
+        : [];
     const row = rows[0];
     if (!row) throw new ProblemException('NOT_FOUND', `No dispense ${dispenseId}`);
     if (row.undone_at) {
       throw new ProblemException('INVALID_STATE_TRANSITION', `Dispense ${dispenseId} was undone`);
     }
-    const event = this.event(
-      'UNDO_DISPENSE',
-      // A retry by the same person is the same event; another person's attempt is its own.
-      derivedEventId('undo', dispenseId, principal.sub),
-      { gtin: row.gtin, serial: row.serial },
-      principal,
-      { correctsEventId: row.event_id, prescriptionId: row.prescription_id },
-      { patientRef: row.patient_ref },
-    );
+    const event: LedgerEventInput = {
+      ...this.event(
+        'UNDO_DISPENSE',
+        // A retry by the same person is the same event; another person's attempt is its own.
+        derivedEventId('undo', dispenseId, principal.sub),
+        { gtin: row.gtin, serial: row.serial },
+        principal,
+        { correctsEventId: row.event_id, prescriptionId: row.prescription_id },
+        { patientRef: row.patient_ref },
+      ),
+      unitsAsRead: row.pack_as_read, // read with the dispense: checked as written (ADR 0018)
+    };
     const verdict = await this.committed(event);
     await this.db.query(
       `UPDATE dispenses SET undone_at = $3, undone_by = $2 WHERE dispense_id = $1`,

@@ -79,6 +79,11 @@ export class SequencerWorkerService implements OnApplicationBootstrap, OnApplica
     return this.leading;
   }
 
+  /** How the sequencer has written the batches so far (its gauges say the same). */
+  get stats(): Readonly<LedgerSequencer['stats']> {
+    return this.sequencer.stats;
+  }
+
   onApplicationBootstrap(): void {
     // Not awaited: a standby keeps answering health checks while it waits for the lock.
     void this.lead();
