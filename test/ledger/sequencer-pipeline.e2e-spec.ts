@@ -8,7 +8,7 @@ import {
   readDecisionInputs,
   SqlExecutor,
   TransactionRunner,
-  UNIT_SELECT_LIST,
+  unitAsReadSql,
 } from '@trace/ledger-store';
 import type { LedgerEventInput, LedgerVerdict } from '@trace/queue';
 import { createTestEnvironment, databaseClient, TestEnvironment } from '@trace/testing';
@@ -618,8 +618,8 @@ describe('the pipelined sequencer', () => {
       poolWith((sql) => void statements.push(sql)),
     );
     const asRead = async (serial: string) =>
-      (await pool.query(`SELECT ${UNIT_SELECT_LIST} FROM units u WHERE u.serial = $1`, [serial]))
-        .rows as Record<string, unknown>[];
+      (await pool.query(`SELECT ${unitAsReadSql(`'${GTIN}'`, '$1')} AS r`, [serial])).rows[0]
+        .r as Record<string, unknown>[];
     const urgent = async (e: LedgerEventInput, rows: Record<string, unknown>[]) =>
       (await sequencer.sequence([{ ...e, unitsAsRead: rows }], { urgent: true }))[0];
     const isDecisionRead = (sql: string) => sql.includes('json_agg');
@@ -667,8 +667,10 @@ describe('the pipelined sequencer', () => {
     const many = Array.from({ length: 300 }, (_, i) => `HF${i}`);
     await sequencer.sequence(many.map((x) => event('ANNOUNCE', x)));
     const rows = (
-      await pool.query(`SELECT ${UNIT_SELECT_LIST} FROM units u WHERE u.serial = ANY($1)`, [many])
-    ).rows.map((r) => ({ ...r, state: 'DISPENSED' }));
+      await pool.query(`SELECT ${unitAsReadSql(`'${GTIN}'`, 'k')} AS r FROM unnest($1::text[]) k`, [
+        many,
+      ])
+    ).rows.map((row) => ({ ...row.r[0], state: 'DISPENSED' }));
     const all = { ...event('ARRIVE', 'HF0'), units: many.map((x) => event('ARRIVE', x).units[0]) };
     expect(await urgent(all, rows)).toMatchObject({ accepted: true });
     expect(sequencer.stats).toMatchObject({ decidedOnProducerRead: 6, redecided: 5 });

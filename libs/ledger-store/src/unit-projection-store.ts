@@ -66,10 +66,14 @@ const SELECT_LIST = COLUMNS.map(([c]) =>
 ).join(', ');
 
 /**
- * The units' columns as decisions read them, for a SELECT over `units u` (the form
- * `unitsFromRows` takes): a service that reads a pack anyway can hand its row to the sequencer.
+ * A subquery giving the unit with the given key (SQL expressions) as a JSON array of its row as
+ * decisions read it, or `[]`: the form `unitsFromRows` takes. A service that reads a pack
+ * anyway hands this to the sequencer with its event (`unitsAsRead`, ADR 0018).
  */
-export const UNIT_SELECT_LIST = SELECT_LIST;
+export function unitAsReadSql(gtin: string, serial: string): string {
+  return `(SELECT coalesce(json_agg(r), '[]') FROM (SELECT ${SELECT_LIST} FROM units u
+            WHERE u.gtin = ${gtin} AND u.serial = ${serial}) r)`;
+}
 
 /**
  * A projection row, written out as one literal so that every row shares one V8 map (see

@@ -4,7 +4,7 @@ import type { Principal } from '@trace/auth';
 import { ERROR_CODES, isErrorCode, TRACE_VOCABULARY_PREFIX } from '@trace/domain';
 import { ProblemException } from '@trace/http';
 import { parseScan } from '@trace/identifiers';
-import { UNIT_SELECT_LIST, unitActionEvent } from '@trace/ledger-store';
+import { unitActionEvent, unitAsReadSql } from '@trace/ledger-store';
 import {
   derivedEventId,
   LedgerEventInput,
@@ -189,8 +189,7 @@ export class DispenseService {
       /^[0-9a-f-]{36}$/i.test(dispenseId)
         ? await this.db.query(
             `SELECT d.gtin, d.serial, d.event_id, d.prescription_id, d.undone_at, p.patient_ref,
-                    (SELECT coalesce(json_agg(r), '[]') FROM (SELECT ${UNIT_SELECT_LIST} FROM units u
-                      WHERE u.gtin = d.gtin AND u.serial = d.serial) r) AS pack_as_read
+                    ${unitAsReadSql('d.gtin', 'd.serial')} AS pack_as_read
                FROM dispenses d JOIN prescriptions p ON p.prescription_id = d.prescription_id
               WHERE d.dispense_id = $1 AND p.hospital_org = $2`,
             [dispenseId, principal.org],

@@ -14,7 +14,7 @@ import {
 } from '@trace/domain';
 import { ProblemException } from '@trace/http';
 import { normaliseGtin } from '@trace/identifiers';
-import { UNIT_SELECT_LIST } from '@trace/ledger-store';
+import { unitAsReadSql } from '@trace/ledger-store';
 import { LedgerQueueClient, LedgerTimeoutError } from '@trace/queue';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
@@ -270,8 +270,7 @@ export class PrescriptionService {
                   (SELECT count(*) FROM dispenses d
                     WHERE d.prescription_id = p.prescription_id AND d.gtin = $3 AND d.serial = $4) AS pack_dispenses,
                   u.lot AS pack_lot, to_char(u.expiry, 'YYYY-MM-DD') AS pack_expiry,
-                  (SELECT coalesce(json_agg(r), '[]') FROM (SELECT ${UNIT_SELECT_LIST} FROM units u
-                    WHERE u.gtin = $3 AND u.serial = $4) r) AS pack_as_read
+                  ${unitAsReadSql('$3', '$4')} AS pack_as_read
              FROM prescriptions p LEFT JOIN units u ON u.gtin = $3 AND u.serial = $4
             WHERE p.prescription_id = $1 AND p.hospital_org = $2`,
           [prescriptionId, principal.org, pack?.gtin ?? null, pack?.serial ?? null],
