@@ -269,15 +269,17 @@ export class PrescriptionService {
                   (SELECT status FROM products pr WHERE pr.gtin = p.gtin) AS product_status,
                   (SELECT count(*) FROM dispenses d
                     WHERE d.prescription_id = p.prescription_id AND d.gtin = $3 AND d.serial = $4) AS pack_dispenses,
-                  u.lot AS pack_lot, to_char(u.expiry, 'YYYY-MM-DD') AS pack_expiry,
                   ${unitAsReadSql('$3', '$4')} AS pack_as_read
-             FROM prescriptions p LEFT JOIN units u ON u.gtin = $3 AND u.serial = $4
+             FROM prescriptions p
             WHERE p.prescription_id = $1 AND p.hospital_org = $2`,
           [prescriptionId, principal.org, pack?.gtin ?? null, pack?.serial ?? null],
         )
       : [];
     const r = rows[0];
     if (!r) throw new ProblemException('NOT_FOUND', `No prescription ${prescriptionId}`);
+    const asRead = (r.pack_as_read as Record<string, unknown>[] | null) ?? [];
+    // Lot and expiry come from the same row (expiry as YYYY-MM-DD): one lookup of the pack.
+    const unit = asRead[0] as { lot?: string; expiry?: string } | undefined;
     return {
       prescriptionId: r.prescription_id as string,
       hospitalOrg: r.hospital_org as string,
@@ -290,9 +292,9 @@ export class PrescriptionService {
       productSuspended: r.product_status === 'SUSPENDED',
       pack: {
         earlierDispenses: Number(r.pack_dispenses),
-        lot: (r.pack_lot as string | null) ?? undefined,
-        expiry: (r.pack_expiry as string | null) ?? undefined,
-        unitsAsRead: (r.pack_as_read as Record<string, unknown>[] | null) ?? [],
+        lot: unit?.lot ?? undefined,
+        expiry: unit?.expiry ?? undefined,
+        unitsAsRead: asRead,
       },
     };
   }
