@@ -207,6 +207,10 @@ describe('dispensing-api: prescriptions and dispensing', () => {
     const before = await snapshot();
     const res = await dispense(body.prescriptionId, scan('D13')).expect(422);
     expect(res.body.code).toBe('QUOTA_EXCEEDED');
+    // The pack that used the quota, scanned again: what is wrong is the pack, not the quota
+    // (also how the losers of a race for the last pack are answered when they read late).
+    const again = await dispense(body.prescriptionId, scan('D12')).expect(409);
+    expect(again.body.code).toBe('ALREADY_DISPENSED');
     expect(await snapshot()).toEqual(before);
   });
 

@@ -118,6 +118,11 @@ export class DispenseService {
       throw new ProblemException('PRODUCT_SUSPENDED', `Product ${prescription.gtin} is suspended`);
     }
     if (prescription.dispensed >= prescription.quantity) {
+      // A pack that is itself used up is the answer the counter needs (a second scan of a
+      // dispensed pack, or the loser of a race for it whose winner used the last pack).
+      if (prescription.pack.usedUp) {
+        throw new ProblemException('ALREADY_DISPENSED', `${scan.gtin}/${scan.serial} is dispensed`);
+      }
       throw new ProblemException(
         'QUOTA_EXCEEDED',
         `All ${prescription.quantity} packs of prescription ${prescriptionId} were dispensed`,

@@ -11,6 +11,8 @@ import {
   TRACE_VOCABULARY_PREFIX,
   takeOutsStillSupplying,
   takeOutSupplyOnHand,
+  UnitState,
+  USED_UP_STATES,
 } from '@trace/domain';
 import { ProblemException } from '@trace/http';
 import { normaliseGtin } from '@trace/identifiers';
@@ -51,6 +53,8 @@ export interface PackOnPrescription {
   /** As the ledger's unit projection holds them (absent for a pack the ledger never saw). */
   lot?: string;
   expiry?: string;
+  /** The ledger's projection has the pack dispensed, taken out or administered. */
+  usedUp: boolean;
   /**
    * The pack's row in the ledger's unit projection as read here (none: the ledger never saw
    * it), handed to the sequencer with the event so that it need not read it again (ADR 0018).
@@ -279,7 +283,7 @@ export class PrescriptionService {
     if (!r) throw new ProblemException('NOT_FOUND', `No prescription ${prescriptionId}`);
     const asRead = (r.pack_as_read as Record<string, unknown>[] | null) ?? [];
     // Lot and expiry come from the same row (expiry as YYYY-MM-DD): one lookup of the pack.
-    const unit = asRead[0] as { lot?: string; expiry?: string } | undefined;
+    const unit = asRead[0] as { lot?: string; expiry?: string; state?: UnitState } | undefined;
     return {
       prescriptionId: r.prescription_id as string,
       hospitalOrg: r.hospital_org as string,
@@ -294,6 +298,7 @@ export class PrescriptionService {
         earlierDispenses: Number(r.pack_dispenses),
         lot: unit?.lot ?? undefined,
         expiry: unit?.expiry ?? undefined,
+        usedUp: unit?.state !== undefined && USED_UP_STATES.includes(unit.state),
         unitsAsRead: asRead,
       },
     };
