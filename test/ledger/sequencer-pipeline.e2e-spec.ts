@@ -5,6 +5,7 @@ import {
   findSequenced,
   LedgerSequencer,
   loadUnits,
+  PreparedWrites,
   readDecisionInputs,
   SqlExecutor,
   TransactionRunner,
@@ -680,6 +681,31 @@ describe('the pipelined sequencer', () => {
       Array(6).fill('AT_PORT'),
     );
     expect(await auditLedger(pool, [])).toMatchObject({ ok: true });
+  });
+
+  it("writes a counter's batch with a prepared statement, which PostgreSQL plans once", async () => {
+    const db = env.cfg.database;
+    // One connection, so that its prepared statements can be looked at.
+    const single = new Pool({ ...db, max: 1 });
+    try {
+      const sequencer = pipelined(transactions(), new PreparedWrites(single));
+      const serials = Array.from({ length: 12 }, (_, i) => `PW${i}`);
+      await sequencer.sequence(serials.map((x) => event('ANNOUNCE', x)));
+      for (const serial of serials) {
+        const [v] = await sequencer.sequence([event('ARRIVE', serial)], { urgent: true });
+        expect(v).toMatchObject({ accepted: true });
+      }
+      const { rows } = await single.query(
+        `SELECT name, generic_plans::int AS generic, custom_plans::int AS custom
+           FROM pg_prepared_statements WHERE name LIKE 'ledger_write_%'`,
+      );
+      // The announcing batch and the twelve counters' batches, each one statement.
+      expect(rows.reduce((n, r) => n + r.generic + r.custom, 0)).toBe(13);
+      expect(rows.some((r) => r.generic > 0)).toBe(true);
+      expect((await state()).units.PW11).toBe('AT_PORT');
+    } finally {
+      await single.end();
+    }
   });
 
   it('records an event JCS cannot represent as an alert, without blocking its batch', async () => {

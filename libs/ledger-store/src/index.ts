@@ -21,3 +21,4 @@ export * from './unit-action-event';
 export * from './binary-copy';
 export * from './decision-inputs';
 export * from './sql-params';
+export * from './prepared-writes';

@@ -7,7 +7,13 @@ import {
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { AppConfig, appConfig } from '@trace/config';
-import { DomainUnitEventEvaluator, LedgerSequencer, SqlExecutor } from '@trace/ledger-store';
+import {
+  DomainUnitEventEvaluator,
+  LedgerSequencer,
+  NamedStatementPool,
+  PreparedWrites,
+  SqlExecutor,
+} from '@trace/ledger-store';
 import {
   LEDGER_INTERACTIVE_QUEUE,
   LEDGER_QUEUE,
@@ -19,6 +25,7 @@ import {
 } from '@trace/queue';
 import { Job, Worker } from 'bullmq';
 import { DataSource } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { CheckpointSignerService } from '../checkpoints/checkpoint-signer.service';
 import { BatchCollector } from './batch-collector';
 import { LeaderLock } from './leader-lock';
@@ -55,8 +62,9 @@ export class SequencerWorkerService implements OnApplicationBootstrap, OnApplica
       (work) => dataSource.transaction((manager) => work(manager as unknown as SqlExecutor)),
       new DomainUnitEventEvaluator(),
       () => new Date(),
-      // Reads outside the transaction let the next batch be decided while one is written.
-      dataSource,
+      // Reads outside the transaction let the next batch be decided while one is written; a
+      // small batch's one-statement write goes as a prepared statement, planned once.
+      new PreparedWrites((dataSource.driver as PostgresDriver).master as NamedStatementPool),
     );
     this.collector = new BatchCollector(
       {
