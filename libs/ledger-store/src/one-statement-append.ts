@@ -6,6 +6,12 @@ import type { TileRow } from './tile-writer';
 import { StoredTreeState, tilesUpsertSql, treeStateUpdateSql } from './tree-state';
 import { unitsStillAsSeenSql, UnitRow } from './unit-projection-store';
 
+/** How every one-statement write begins: the tree-state lock, which gates the rest. */
+const ONE_STATEMENT_START = 'WITH tree_lock AS';
+
+/** Whether a statement is a one-statement write (PreparedWrites names those). */
+export const isOneStatementWrite = (sql: string) => sql.startsWith(ONE_STATEMENT_START);
+
 /** A decided batch, as the one-statement write needs it. */
 export interface DecidedWrites {
   /** Tree size the batch was decided on. */
@@ -66,7 +72,7 @@ export async function appendInOneStatement(
   ];
   if (batch.tileRows.length > 0) parts.push(tilesUpsertSql(p, batch.tileRows, 'tree_lock'));
   // Data-modifying CTEs all run, on one snapshot; no two of them touch the same row.
-  const sql = `WITH tree_lock AS (${lock}),
+  const sql = `${ONE_STATEMENT_START} (${lock}),
     ${parts.map((part, i) => `w${i} AS (${part})`).join(',\n    ')}
     SELECT count(*)::int AS locked FROM tree_lock`;
   const [row] = await rowsOf<{ locked: number }>(db, sql, p.values);

@@ -1,13 +1,11 @@
 import { createHash } from 'node:crypto';
+import { isOneStatementWrite } from './one-statement-append';
 import type { SqlExecutor } from './sql-executor';
 
 /** A node-postgres pool (or client): it takes a query config with a statement name. */
 export interface NamedStatementPool {
   query(config: { name?: string; text: string; values?: unknown[] }): Promise<{ rows: unknown[] }>;
 }
-
-/** Whether a statement is a small batch's one-statement write (ADR 0011). */
-const isOneStatementWrite = (sql: string) => sql.startsWith('WITH tree_lock');
 
 /**
  * The sequencer's connection for reads and one-statement writes, on the pg pool itself. A
